@@ -1,0 +1,146 @@
+/**
+ * Fact requests: the typed questions a check may ask about a target.
+ *
+ * A request is plain data so the planner can deduplicate it by key, the cache can store its answer,
+ * and an agent can collect it far from where the rule is evaluated. Paths are always absolute paths
+ * *inside the target* (a root-directory target re-roots them; an SSH target sends them over the wire).
+ */
+
+/** Text of one file (at most `maxBytes`, default 4 MiB). */
+export interface FileTextRequest {
+  kind: 'file-text';
+  path: string;
+}
+
+/** lstat (or stat when `follow`) of one path. */
+export interface StatRequest {
+  kind: 'stat';
+  path: string;
+  follow?: boolean;
+}
+
+/** Entries of one directory. */
+export interface DirListRequest {
+  kind: 'dir-list';
+  path: string;
+}
+
+/**
+ * Text of every regular file in `dirs` whose base name matches the glob `pattern` (e.g. `*.conf`).
+ * Used for drop-in directories (sysctl.d, modprobe.d, sudoers.d, sshd_config.d) whose precedence
+ * rules the checks apply themselves.
+ */
+export interface FileGlobRequest {
+  kind: 'file-glob';
+  dirs: string[];
+  pattern: string;
+}
+
+/**
+ * A configuration file plus every file it includes, recursively, in the order they are read.
+ * `syntax` says how includes are written: `sshd` (`Include glob`, relative to /etc/ssh),
+ * `sudoers` (`@includedir` / `#includedir` / `@include`). The check applies the format's
+ * semantics (e.g. sshd's first match wins); the collector only gathers the files.
+ */
+export interface ConfigTreeRequest {
+  kind: 'config-tree';
+  path: string;
+  syntax: 'sshd' | 'sudoers';
+}
+
+/**
+ * The one filesystem walk. There is deliberately no parameter: every filesystem-wide rule
+ * (world-writable, sticky bit, unowned, SUID/SGID) is answered from the same walk, so a scan walks once.
+ */
+export interface WalkRequest {
+  kind: 'walk';
+}
+
+/** The package database (dpkg, or rpm where present). */
+export interface PackagesRequest {
+  kind: 'packages';
+}
+
+/** Runtime kernel parameter from /proc/sys (live targets only). */
+export interface SysctlRuntimeRequest {
+  kind: 'sysctl-runtime';
+  key: string;
+}
+
+/** A systemd unit: its unit file on disk, enablement links, and live state where the target is live. */
+export interface SystemdUnitRequest {
+  kind: 'systemd-unit';
+  unit: string;
+}
+
+/** Kernel modules loaded right now (/proc/modules, live targets only). */
+export interface LoadedModulesRequest {
+  kind: 'loaded-modules';
+}
+
+/** Mounted filesystems (/proc/mounts, live targets only). */
+export interface MountsRequest {
+  kind: 'mounts';
+}
+
+/** Parsed /etc/passwd. */
+export interface PasswdRequest {
+  kind: 'passwd';
+}
+
+/** Parsed /etc/shadow. */
+export interface ShadowRequest {
+  kind: 'shadow';
+}
+
+/** Parsed /etc/group. */
+export interface GroupRequest {
+  kind: 'group';
+}
+
+/** Parsed os-release (/etc/os-release, falling back to /usr/lib/os-release). */
+export interface OsReleaseRequest {
+  kind: 'os-release';
+}
+
+/** Output of one command, given as an argv array (never a shell string), with a timeout. */
+export interface CommandRequest {
+  kind: 'command';
+  argv: string[];
+  timeoutMs?: number;
+}
+
+export type FactRequest =
+  | FileTextRequest
+  | StatRequest
+  | DirListRequest
+  | FileGlobRequest
+  | ConfigTreeRequest
+  | WalkRequest
+  | PackagesRequest
+  | SysctlRuntimeRequest
+  | SystemdUnitRequest
+  | LoadedModulesRequest
+  | MountsRequest
+  | PasswdRequest
+  | ShadowRequest
+  | GroupRequest
+  | OsReleaseRequest
+  | CommandRequest;
+
+export type FactKind = FactRequest['kind'];
+
+export type FactRequestOf<K extends FactKind> = Extract<FactRequest, { kind: K }>;
+
+/**
+ * Canonical key of a request: kind first, then the other fields in sorted order, so that two
+ * requests asking the same question always share one key (and one collection).
+ */
+export function factKey(request: FactRequest): string {
+  const { kind, ...rest } = request as { kind: string } & Record<string, unknown>;
+  const fields = Object.keys(rest)
+    .filter((name) => rest[name] !== undefined)
+    .sort()
+    .map((name) => `${name}=${JSON.stringify(rest[name])}`);
+  return fields.length === 0 ? kind : `${kind}:${fields.join(',')}`;
+}

@@ -1,0 +1,53 @@
+/**
+ * A target is a transport: the primitive operations collectors need, answered for one host.
+ * `local` answers from this machine, `root` from a directory treated as a root filesystem; SSH and
+ * agent targets add a transport, never new checks or collectors.
+ */
+import type { CommandValue, DirEntry, FileType, WalkValue } from '../core/facts/fact-values.js';
+import type { TargetKind } from '../core/target-kind.js';
+
+export interface TransportStat {
+  type: FileType;
+  /** mode & 0o7777 */
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+  /** dev:ino:size:mtimeNs — changes whenever the content could have changed. */
+  fingerprint: string;
+}
+
+export interface WalkOptions {
+  /** uids / gids known to the target's passwd / group; entries owned by others are "unowned". */
+  knownUids: ReadonlySet<number>;
+  knownGids: ReadonlySet<number>;
+}
+
+export interface ExecOptions {
+  timeoutMs: number;
+}
+
+export interface Transport {
+  readonly kind: TargetKind;
+  /** Human description for reports, e.g. "local host" or "root /srv/rootfs". */
+  readonly description: string;
+  /** True when runtime state (/proc, /sys, systemd, commands) describes the target. */
+  readonly live: boolean;
+  /** File content (up to maxBytes); null when the path does not exist. */
+  readFile(path: string, maxBytes: number): Promise<{ data: Buffer; truncated: boolean } | null>;
+  /** lstat; null when the path does not exist. */
+  lstat(path: string): Promise<TransportStat | null>;
+  /** stat following symlinks (confined to the target); null when missing or dangling. */
+  stat(path: string): Promise<TransportStat | null>;
+  readlink(path: string): Promise<string | null>;
+  /** Directory entries; null when the directory does not exist. */
+  readdir(path: string): Promise<DirEntry[] | null>;
+  /** The one filesystem-wide walk, skipping pseudo and remote filesystems. */
+  walk(options: WalkOptions): Promise<WalkValue>;
+  /** Runs argv (no shell). Throws on a non-live target. */
+  exec(argv: string[], options: ExecOptions): Promise<CommandValue>;
+  close(): Promise<void>;
+}
