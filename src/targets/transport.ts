@@ -24,6 +24,13 @@ export interface WalkOptions {
   /** uids / gids known to the target's passwd / group; entries owned by others are "unowned". */
   knownUids: ReadonlySet<number>;
   knownGids: ReadonlySet<number>;
+  /**
+   * Target paths to walk instead of the transport's default (every local filesystem). Each is
+   * walked without crossing into other filesystems. Meant for tests and benchmarks.
+   */
+  roots?: readonly string[];
+  /** `auto` (default) uses GNU find when present, else the pure-Node walker; tests force one. */
+  walker?: 'auto' | 'find' | 'node';
 }
 
 export interface ExecOptions {
@@ -36,13 +43,23 @@ export interface Transport {
   readonly description: string;
   /** True when runtime state (/proc, /sys, systemd, commands) describes the target. */
   readonly live: boolean;
-  /** File content (up to maxBytes); null when the path does not exist. */
+  /**
+   * Content of a regular file, following symlinks (up to maxBytes); null when the path does not
+   * exist. Throws when the path is not a regular file (a FIFO must never block a scan).
+   */
   readFile(path: string, maxBytes: number): Promise<{ data: Buffer; truncated: boolean } | null>;
   /** lstat; null when the path does not exist. */
   lstat(path: string): Promise<TransportStat | null>;
   /** stat following symlinks (confined to the target); null when missing or dangling. */
   stat(path: string): Promise<TransportStat | null>;
+  /** Raw symlink text as stored on the target; null when the path is missing or not a symlink. */
   readlink(path: string): Promise<string | null>;
+  /**
+   * The path with every symlink resolved (confined to the target), as a target path; null when
+   * a component is missing, dangling or loops. Collectors add it to a fact's sources when they
+   * read through a symlink, so a change to the link's target also invalidates the fact.
+   */
+  realpath(path: string): Promise<string | null>;
   /** Directory entries; null when the directory does not exist. */
   readdir(path: string): Promise<DirEntry[] | null>;
   /** The one filesystem-wide walk, skipping pseudo and remote filesystems. */

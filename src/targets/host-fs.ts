@@ -1,0 +1,106 @@
+/**
+ * File operations on host paths, shared by the local and root-directory transports. Each takes the
+ * target path too, only to name it in errors.
+ */
+import { constants, type Dirent } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import type { DirEntry } from '../core/facts/fact-values.js';
+import { fileTypeOfStats, isMissingError, targetIoError, toTransportStat } from './file-stat.js';
+import type { TransportStat } from './transport.js';
+
+const CHUNK = 64 * 1024;
+
+export interface ReadOptions {
+  /** Refuse to open a symlink as the last component (the root transport resolved it already). */
+  noFollow?: boolean;
+}
+
+export async function hostReadFile(
+  hostPath: string,
+  targetPath: string,
+  maxBytes: number,
+  options: ReadOptions = {},
+): Promise<{ data: Buffer; truncated: boolean } | null> {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+  let flags = constants.O_RDONLY | constants.O_NONBLOCK;
+  if (options.noFollow) flags |= constants.O_NOFOLLOW;
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(hostPath, flags);
+  } catch (error) {
+    if (isMissingError(error)) return null;
+    throw targetIoError('read', targetPath, error);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      const error = new Error(`cannot read ${targetPath}: not a regular file`);
+      (error as NodeJS.ErrnoException).code = 'ENOTREG';
+      throw error;
+    }
+    // Read to EOF rather than trusting st_size: /proc files report size 0.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let truncated = false;
+    for (;;) {
+      const want = Math.min(CHUNK, maxBytes + 1 - total);
+      const buffer = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(buffer, 0, want, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) {
+        truncated = true;
+        break;
+      }
+    }
+    const data = Buffer.concat(chunks, total);
+    return { data: truncated ? data.subarray(0, maxBytes) : data, truncated };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTREG') throw error;
+    throw targetIoError('read', targetPath, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function hostLstat(hostPath: string, targetPath: string): Promise<TransportStat | null> {
+  try {
+    return toTransportStat(await lstat(hostPath, { bigint: true }));
+  } catch (error) {
+    if (isMissingError(error)) return null;
+    throw targetIoError('lstat', targetPath, error);
+  }
+}
+
+export async function hostStat(hostPath: string, targetPath: string): Promise<TransportStat | null> {
+  try {
+    return toTransportStat(await stat(hostPath, { bigint: true }));
+  } catch (error) {
+    if (isMissingError(error)) return null;
+    throw targetIoError('stat', targetPath, error);
+  }
+}
+
+export async function hostReaddir(hostPath: string, targetPath: string): Promise<DirEntry[] | null> {
+  let dirents: Dirent[];
+  try {
+    dirents = await readdir(hostPath, { withFileTypes: true });
+  } catch (error) {
+    if (isMissingError(error)) return null;
+    throw targetIoError('list', targetPath, error);
+  }
+  const entries: DirEntry[] = [];
+  for (const dirent of dirents) {
+    let type = fileTypeOfStats(dirent);
+    if (type === 'unknown') {
+      // Some filesystems return DT_UNKNOWN; lstat tells the truth.
+      const entryStat = await hostLstat(`${hostPath}/${dirent.name}`, `${targetPath}/${dirent.name}`);
+      if (entryStat === null) continue; // vanished meanwhile
+      type = entryStat.type;
+    }
+    entries.push({ name: dirent.name, type });
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return entries;
+}

@@ -1,0 +1,100 @@
+/**
+ * The local transport: this machine, as it is now. Live: /proc, systemd and commands describe it.
+ */
+import { readFile, readlink, realpath } from 'node:fs/promises';
+import { posix } from 'node:path';
+import type { CommandValue, DirEntry, WalkValue } from '../core/facts/fact-values.js';
+import { execLocal } from './exec.js';
+import { isMissingError, targetIoError } from './file-stat.js';
+import { hostLstat, hostReaddir, hostReadFile, hostStat } from './host-fs.js';
+import { parseMountTable, planWalk } from './mount-table.js';
+import type { ExecOptions, Transport, TransportStat, WalkOptions } from './transport.js';
+import { runWalk } from './walk/run-walk.js';
+
+/** Target paths are absolute; a relative one is a bug in a collector, not a fact about the host. */
+function checkAbsolute(path: string): string {
+  if (!path.startsWith('/')) throw new Error(`target paths must be absolute: ${JSON.stringify(path)}`);
+  return path;
+}
+
+export class LocalTransport implements Transport {
+  readonly kind = 'local' as const;
+  readonly description = 'local host';
+  readonly live = true;
+
+  readFile(path: string, maxBytes: number): Promise<{ data: Buffer; truncated: boolean } | null> {
+    return hostReadFile(checkAbsolute(path), path, maxBytes);
+  }
+
+  lstat(path: string): Promise<TransportStat | null> {
+    return hostLstat(checkAbsolute(path), path);
+  }
+
+  stat(path: string): Promise<TransportStat | null> {
+    return hostStat(checkAbsolute(path), path);
+  }
+
+  async readlink(path: string): Promise<string | null> {
+    try {
+      return await readlink(checkAbsolute(path));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (isMissingError(error) || code === 'EINVAL') return null; // EINVAL: not a symlink
+      throw targetIoError('readlink', path, error);
+    }
+  }
+
+  async realpath(path: string): Promise<string | null> {
+    try {
+      return await realpath(checkAbsolute(path));
+    } catch (error) {
+      if (isMissingError(error)) return null;
+      throw targetIoError('resolve', path, error);
+    }
+  }
+
+  readdir(path: string): Promise<DirEntry[] | null> {
+    return hostReaddir(checkAbsolute(path), path);
+  }
+
+  async walk(options: WalkOptions): Promise<WalkValue> {
+    let roots: string[];
+    let skipped: string[] = [];
+    if (options.roots) {
+      roots = options.roots.map((root) => posix.normalize(checkAbsolute(root)));
+    } else {
+      const plan = planWalk(parseMountTable(await readFile('/proc/mounts', 'utf8')));
+      roots = await distinctFilesystems(plan.roots);
+      skipped = plan.skipped;
+    }
+    return runWalk({ hostRoots: roots, toTarget: (hostPath) => hostPath, skipped }, options);
+  }
+
+  exec(argv: string[], options: ExecOptions): Promise<CommandValue> {
+    return execLocal(argv, options);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Drops mount points that are the same directory as an earlier one (bind mounts, a filesystem
+ * mounted twice): walking it again would double the cost and change nothing.
+ */
+async function distinctFilesystems(roots: string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const distinct: string[] = [];
+  for (const root of roots) {
+    const stats = await hostLstat(root, root).catch(() => null);
+    if (stats === null) continue;
+    const id = `${stats.dev}:${stats.ino}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    distinct.push(root);
+  }
+  return distinct;
+}
+
+export function createLocalTransport(): Transport {
+  return new LocalTransport();
+}
