@@ -1,0 +1,36 @@
+/**
+ * The `vouch` command line. Thin: parse flags, call the scan layer, map errors to one-line
+ * messages (stack traces only with --debug) and exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { VouchError } from '../core/errors.js';
+import { TOOL_VERSION } from '../scan/run-scan.js';
+import { EXIT_ERROR, registerScanCommand } from './commands/scan.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const debug = argv.includes('--debug');
+  const program = new Command('vouch')
+    .description('Vouch: compliance scanning with evidence')
+    .version(TOOL_VERSION)
+    .option('--debug', 'print stack traces on errors')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerScanCommand(program, (code) => {
+    exitCode = code;
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed its message (or the help/version text, which exit 0).
+      return error.exitCode === 0 ? 0 : EXIT_ERROR;
+    }
+    const message = error instanceof VouchError ? error.message : `unexpected error: ${(error as Error)?.message ?? error}`;
+    process.stderr.write(`vouch: ${message}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return EXIT_ERROR;
+  }
+}
