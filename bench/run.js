@@ -22,7 +22,8 @@ const { openScanSession, runSessionScan } = await import(new URL('scan/run-scan.
 const { openTarget } = await import(new URL('scan/open-target.js', dist).href);
 
 const RUNS = Number(process.env.RUNS ?? 3);
-const fixtures = process.env.VOUCH_FIXTURES ?? fileURLToPath(new URL('../fixtures/build/rootfs', import.meta.url));
+const fixtures =
+  process.env.VOUCH_FIXTURES ?? fileURLToPath(new URL('../fixtures/build/rootfs', import.meta.url));
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -57,7 +58,36 @@ async function walkRoots(root) {
   if (root) return [root];
   // The same filesystems the local walk visits: local, non-pseudo mounts.
   const text = await readFile('/proc/mounts', 'utf8');
-  const pseudo = new Set(['proc', 'sysfs', 'devtmpfs', 'devpts', 'tmpfs', 'cgroup', 'cgroup2', 'securityfs', 'debugfs', 'tracefs', 'pstore', 'bpf', 'mqueue', 'hugetlbfs', 'configfs', 'fusectl', 'autofs', 'binfmt_misc', 'nsfs', 'overlay', 'nfs', 'nfs4', 'cifs', 'fuse', 'ramfs', 'rpc_pipefs', 'efivarfs', 'squashfs']);
+  const pseudo = new Set([
+    'proc',
+    'sysfs',
+    'devtmpfs',
+    'devpts',
+    'tmpfs',
+    'cgroup',
+    'cgroup2',
+    'securityfs',
+    'debugfs',
+    'tracefs',
+    'pstore',
+    'bpf',
+    'mqueue',
+    'hugetlbfs',
+    'configfs',
+    'fusectl',
+    'autofs',
+    'binfmt_misc',
+    'nsfs',
+    'overlay',
+    'nfs',
+    'nfs4',
+    'cifs',
+    'fuse',
+    'ramfs',
+    'rpc_pipefs',
+    'efivarfs',
+    'squashfs',
+  ]);
   const roots = text
     .trim()
     .split('\n')
@@ -78,7 +108,9 @@ async function measure(label, root) {
     last = await scan(root);
     fullMs.push(last.ms);
   }
-  const withoutWalk = last.session.selected.filter((rule) => rule.check.type !== 'fs-query').map((rule) => rule.id);
+  const withoutWalk = last.session.selected
+    .filter((rule) => rule.check.type !== 'fs-query')
+    .map((rule) => rule.id);
   for (let i = 0; i < RUNS; i++) noWalkMs.push((await scan(root, withoutWalk)).ms);
 
   // Rescan: same session, one configuration file touched in between.
@@ -96,9 +128,17 @@ async function measure(label, root) {
       }
       const start = performance.now();
       const { scan: rescan } = await runSessionScan(session);
-      samples.push({ ms: performance.now() - start, collected: rescan.stats.factsCollected, evaluated: rescan.stats.rulesEvaluated });
+      samples.push({
+        ms: performance.now() - start,
+        collected: rescan.stats.factsCollected,
+        evaluated: rescan.stats.rulesEvaluated,
+      });
     }
-    rescanMs = { ms: median(samples.map((s) => s.ms)), collected: samples.at(-1).collected, evaluated: samples.at(-1).evaluated };
+    rescanMs = {
+      ms: median(samples.map((s) => s.ms)),
+      collected: samples.at(-1).collected,
+      evaluated: samples.at(-1).evaluated,
+    };
   } finally {
     await transport.close();
   }
@@ -126,7 +166,9 @@ if (existsSync(join(hardened, 'etc/os-release'))) rows.push(await measure('fixtu
 else console.error(`bench: no fixture at ${hardened}; run scripts/build-fixture.sh to include it`);
 
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
-console.log('| target | rules | facts | find (ms) | vouch full (ms) | ratio vouch/find | without walk | rescan after 1 change |');
+console.log(
+  '| target | rules | facts | find (ms) | vouch full (ms) | ratio vouch/find | without walk | rescan after 1 change |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const row of rows) {
   console.log(
@@ -134,4 +176,7 @@ for (const row of rows) {
   );
 }
 for (const row of rows) console.log(`${row.target} phases: ${JSON.stringify(row.phases)}`);
-await writeFile(new URL('results.json', import.meta.url), `${JSON.stringify({ runs: RUNS, date: new Date().toISOString(), rows }, null, 2)}\n`);
+await writeFile(
+  new URL('results.json', import.meta.url),
+  `${JSON.stringify({ runs: RUNS, date: new Date().toISOString(), rows }, null, 2)}\n`,
+);

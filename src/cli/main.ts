@@ -28,7 +28,8 @@ export async function main(argv: string[]): Promise<number> {
       // Commander already printed its message (or the help/version text, which exit 0).
       return error.exitCode === 0 ? 0 : EXIT_ERROR;
     }
-    const message = error instanceof VouchError ? error.message : `unexpected error: ${(error as Error)?.message ?? error}`;
+    const message =
+      error instanceof VouchError ? error.message : `unexpected error: ${(error as Error)?.message ?? error}`;
     process.stderr.write(`vouch: ${message}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return EXIT_ERROR;

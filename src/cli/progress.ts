@@ -3,7 +3,10 @@
  */
 import type { ScanProgress } from '../core/engine/scan-engine.js';
 
-export function createProgressBar(stream: NodeJS.WriteStream): { update(progress: ScanProgress): void; done(): void } {
+export function createProgressBar(stream: NodeJS.WriteStream): {
+  update(progress: ScanProgress): void;
+  done(): void;
+} {
   if (!stream.isTTY) return { update() {}, done() {} };
   let lastDraw = 0;
   let drawn = false;
@@ -15,7 +18,9 @@ export function createProgressBar(stream: NodeJS.WriteStream): { update(progress
       lastDraw = now;
       const width = 30;
       const filled = progress.total === 0 ? width : Math.round((progress.done / progress.total) * width);
-      stream.write(`\r${progress.phase.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.done}/${progress.total}\x1b[K`);
+      stream.write(
+        `\r${progress.phase.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.done}/${progress.total}\x1b[K`,
+      );
       drawn = true;
     },
     done() {

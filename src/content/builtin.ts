@@ -3,8 +3,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { OsReleaseValue } from '../core/facts/fact-values.js';
-import type { Profile } from '../core/rules/profile.js';
 import { anyPlatformMatches } from '../core/rules/platforms.js';
+import type { Profile } from '../core/rules/profile.js';
 
 /** content/linux at the package root; src/content and dist/content are both two levels below it. */
 export const BUILTIN_CONTENT_DIR = fileURLToPath(new URL('../../content/linux', import.meta.url));

@@ -56,7 +56,11 @@ describe('loadContent', () => {
   });
 
   it.each([
-    ['malformed YAML', { 'rules/x/shadow-mode.yaml': 'id: [unclosed\ntitle: x\n' }, /shadow-mode\.yaml:\d+: /],
+    [
+      'malformed YAML',
+      { 'rules/x/shadow-mode.yaml': 'id: [unclosed\ntitle: x\n' },
+      /shadow-mode\.yaml:\d+: /,
+    ],
     [
       'unknown check type, with the known ones',
       { 'rules/x/shadow-mode.yaml': goodRule.replace('type: file', 'type: fiel') },
@@ -64,14 +68,30 @@ describe('loadContent', () => {
     ],
     [
       'a spec field the check type does not know',
-      { 'rules/x/shadow-mode.yaml': goodRule.replace('path: /etc/shadow', 'path: /etc/shadow\n    owner: root') },
+      {
+        'rules/x/shadow-mode.yaml': goodRule.replace(
+          'path: /etc/shadow',
+          'path: /etc/shadow\n    owner: root',
+        ),
+      },
       /shadow-mode\.yaml:\d+: check\.spec: .*owner/i,
     ],
-    ['a bad severity', { 'rules/x/shadow-mode.yaml': goodRule.replace('severity: high', 'severity: severe') }, /shadow-mode\.yaml:5: severity: /],
-    ['an id that is not the file name', { 'rules/x/other.yaml': goodRule }, /other\.yaml:1: id: "shadow-mode" must equal the file name "other"/],
+    [
+      'a bad severity',
+      { 'rules/x/shadow-mode.yaml': goodRule.replace('severity: high', 'severity: severe') },
+      /shadow-mode\.yaml:5: severity: /,
+    ],
+    [
+      'an id that is not the file name',
+      { 'rules/x/other.yaml': goodRule },
+      /other\.yaml:1: id: "shadow-mode" must equal the file name "other"/,
+    ],
     [
       'a profile value breaking the variable pattern',
-      { 'rules/x/shadow-mode.yaml': goodRule, 'profiles/p.yaml': 'id: p\ntitle: P\nvariables:\n  shadow_mode: "777"\n' },
+      {
+        'rules/x/shadow-mode.yaml': goodRule,
+        'profiles/p.yaml': 'id: p\ntitle: P\nvariables:\n  shadow_mode: "777"\n',
+      },
       /p\.yaml:4: variables\.shadow_mode: must match/,
     ],
     [
@@ -85,6 +105,8 @@ describe('loadContent', () => {
   });
 
   it('names a missing content directory', async () => {
-    await expect(loadContent('/nonexistent/vouch-content')).rejects.toThrow(/\/nonexistent\/vouch-content: cannot read content directory/);
+    await expect(loadContent('/nonexistent/vouch-content')).rejects.toThrow(
+      /\/nonexistent\/vouch-content: cannot read content directory/,
+    );
   });
 });

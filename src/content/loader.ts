@@ -31,7 +31,10 @@ export class ContentError extends VouchError {
 
   constructor(problems: ContentProblem[]) {
     const lines = problems.map(formatProblem);
-    super('INVALID_CONTENT', lines.length === 1 ? (lines[0] as string) : `${lines.length} content errors:\n  ${lines.join('\n  ')}`);
+    super(
+      'INVALID_CONTENT',
+      lines.length === 1 ? (lines[0] as string) : `${lines.length} content errors:\n  ${lines.join('\n  ')}`,
+    );
     this.problems = problems;
   }
 }
@@ -53,7 +56,11 @@ async function listYamlFiles(dir: string): Promise<string[]> {
   return files;
 }
 
-function zodProblems(source: YamlSource, error: z.ZodError, prefix: readonly PropertyKey[] = []): ContentProblem[] {
+function zodProblems(
+  source: YamlSource,
+  error: z.ZodError,
+  prefix: readonly PropertyKey[] = [],
+): ContentProblem[] {
   return error.issues.map((issue) => {
     const path = [...prefix, ...issue.path];
     return {
@@ -73,7 +80,8 @@ function checkRefsIn(node: unknown, path: PropertyKey[], out: { ref: CheckRef; p
     });
   } else if (node !== null && typeof node === 'object') {
     const record = node as Record<string, unknown>;
-    if (typeof record.type === 'string' && 'spec' in record) out.push({ ref: record as unknown as CheckRef, path });
+    if (typeof record.type === 'string' && 'spec' in record)
+      out.push({ ref: record as unknown as CheckRef, path });
     for (const [key, value] of Object.entries(record)) checkRefsIn(value, [...path, key], out);
   }
   return out;
@@ -109,10 +117,14 @@ export async function loadContent(dir: string, options: LoadContentOptions = {})
 
   try {
     const info = await readdir(dir);
-    if (!info.includes('rules')) throw new VouchError('CONTENT_NOT_FOUND', `${dir}: not a content directory (no rules/ folder)`);
+    if (!info.includes('rules'))
+      throw new VouchError('CONTENT_NOT_FOUND', `${dir}: not a content directory (no rules/ folder)`);
   } catch (error) {
     if (error instanceof VouchError) throw error;
-    throw new VouchError('CONTENT_NOT_FOUND', `${dir}: cannot read content directory (${(error as Error).message})`);
+    throw new VouchError(
+      'CONTENT_NOT_FOUND',
+      `${dir}: cannot read content directory (${(error as Error).message})`,
+    );
   }
 
   // Variables
@@ -120,7 +132,11 @@ export async function loadContent(dir: string, options: LoadContentOptions = {})
   const variablesSource = await read(join(dir, 'variables.yaml'));
   if (variablesSource?.data != null) {
     if (typeof variablesSource.data !== 'object' || Array.isArray(variablesSource.data)) {
-      problems.push({ file: variablesSource.file, line: 1, message: 'expected a map of variable name -> definition' });
+      problems.push({
+        file: variablesSource.file,
+        line: 1,
+        message: 'expected a map of variable name -> definition',
+      });
     } else {
       for (const [name, raw] of Object.entries(variablesSource.data as Record<string, unknown>)) {
         const parsed = variableDefinitionSchema.safeParse(raw);
@@ -131,7 +147,12 @@ export async function loadContent(dir: string, options: LoadContentOptions = {})
         const definition = { ...parsed.data, name };
         const problem = variableValueProblem(definition, definition.default);
         if (problem) {
-          problems.push({ file: variablesSource.file, line: variablesSource.lineOf([name, 'default']), field: `${name}.default`, message: problem });
+          problems.push({
+            file: variablesSource.file,
+            line: variablesSource.lineOf([name, 'default']),
+            field: `${name}.default`,
+            message: problem,
+          });
         }
         variables.set(name, definition);
       }
@@ -152,26 +173,46 @@ export async function loadContent(dir: string, options: LoadContentOptions = {})
       continue;
     }
     const folder = relative(rulesDir, dirname(path)).split(sep).join('/');
-    const rule: Rule = { ...parsed.data, section: parsed.data.section ?? (folder || 'general'), source: { file: source.file, line: 1 } };
+    const rule: Rule = {
+      ...parsed.data,
+      section: parsed.data.section ?? (folder || 'general'),
+      source: { file: source.file, line: 1 },
+    };
     const expectedId = basename(path).replace(/\.ya?ml$/, '');
     if (rule.id !== expectedId) {
-      problems.push({ file: source.file, line: source.lineOf(['id']), field: 'id', message: `"${rule.id}" must equal the file name "${expectedId}"` });
+      problems.push({
+        file: source.file,
+        line: source.lineOf(['id']),
+        field: 'id',
+        message: `"${rule.id}" must equal the file name "${expectedId}"`,
+      });
     }
     const previous = ruleFiles.get(rule.id);
     if (previous) {
-      problems.push({ file: source.file, line: source.lineOf(['id']), field: 'id', message: `duplicate rule id "${rule.id}" (also in ${previous})` });
+      problems.push({
+        file: source.file,
+        line: source.lineOf(['id']),
+        field: 'id',
+        message: `duplicate rule id "${rule.id}" (also in ${previous})`,
+      });
       continue;
     }
     ruleFiles.set(rule.id, source.file);
     for (const [i, name] of rule.variables.entries()) {
       if (!variables.has(name)) {
-        problems.push({ file: source.file, line: source.lineOf(['variables', i]), field: `variables.${i}`, message: `unknown variable "${name}" (define it in variables.yaml)` });
+        problems.push({
+          file: source.file,
+          line: source.lineOf(['variables', i]),
+          field: `variables.${i}`,
+          message: `unknown variable "${name}" (define it in variables.yaml)`,
+        });
       }
     }
     if (options.registry) await validateChecks(source, rule, options.registry, defaults, problems);
     rules.push(rule);
   }
-  if (rules.length === 0 && problems.length === 0) problems.push({ file: rel(rulesDir), message: 'no rules found' });
+  if (rules.length === 0 && problems.length === 0)
+    problems.push({ file: rel(rulesDir), message: 'no rules found' });
 
   // Profiles
   const profiles = new Map<string, Profile>();
@@ -185,17 +226,36 @@ export async function loadContent(dir: string, options: LoadContentOptions = {})
     }
     const profile: Profile = { ...parsed.data, source: { file: source.file, line: 1 } };
     if (profiles.has(profile.id)) {
-      problems.push({ file: source.file, line: source.lineOf(['id']), field: 'id', message: `duplicate profile id "${profile.id}"` });
+      problems.push({
+        file: source.file,
+        line: source.lineOf(['id']),
+        field: 'id',
+        message: `duplicate profile id "${profile.id}"`,
+      });
     }
     for (const [name, value] of Object.entries(profile.variables)) {
       const definition = variables.get(name);
       const problem = definition ? variableValueProblem(definition, value) : 'unknown variable';
-      if (problem) problems.push({ file: source.file, line: source.lineOf(['variables', name]), field: `variables.${name}`, message: problem });
+      if (problem)
+        problems.push({
+          file: source.file,
+          line: source.lineOf(['variables', name]),
+          field: `variables.${name}`,
+          message: problem,
+        });
     }
-    for (const [field, selectors] of [['select', profile.select], ['deselect', profile.deselect]] as const) {
+    for (const [field, selectors] of [
+      ['select', profile.select],
+      ['deselect', profile.deselect],
+    ] as const) {
       selectors.forEach((selector, i) => {
         if (!selector.includes('*') && !selector.startsWith('section:') && !ruleFiles.has(selector)) {
-          problems.push({ file: source.file, line: source.lineOf([field, i]), field: `${field}.${i}`, message: `unknown rule "${selector}"` });
+          problems.push({
+            file: source.file,
+            line: source.lineOf([field, i]),
+            field: `${field}.${i}`,
+            message: `unknown rule "${selector}"`,
+          });
         }
       });
     }
@@ -203,7 +263,11 @@ export async function loadContent(dir: string, options: LoadContentOptions = {})
   }
   for (const profile of profiles.values()) {
     if (profile.extends && !profiles.has(profile.extends)) {
-      problems.push({ file: profile.source?.file ?? profile.id, field: 'extends', message: `unknown profile "${profile.extends}"` });
+      problems.push({
+        file: profile.source?.file ?? profile.id,
+        field: 'extends',
+        message: `unknown profile "${profile.extends}"`,
+      });
     }
   }
 
@@ -223,7 +287,12 @@ async function validateChecks(
   if (rule.applicability?.when) checkRefsIn(rule.applicability.when, ['applicability', 'when'], refs);
   for (const { ref, path } of refs) {
     if (!registry.has(ref.type)) {
-      problems.push({ file: source.file, line: source.lineOf([...path, 'type']), field: [...path, 'type'].join('.'), message: `unknown check type "${ref.type}" (known: ${registry.ids().join(', ')})` });
+      problems.push({
+        file: source.file,
+        line: source.lineOf([...path, 'type']),
+        field: [...path, 'type'].join('.'),
+        message: `unknown check type "${ref.type}" (known: ${registry.ids().join(', ')})`,
+      });
       continue;
     }
     const type = await registry.load(ref.type);
@@ -231,7 +300,12 @@ async function validateChecks(
     try {
       spec = substituteVariables(ref.spec, defaults).value;
     } catch (error) {
-      problems.push({ file: source.file, line: source.lineOf([...path, 'spec']), field: [...path, 'spec'].join('.'), message: (error as Error).message });
+      problems.push({
+        file: source.file,
+        line: source.lineOf([...path, 'spec']),
+        field: [...path, 'spec'].join('.'),
+        message: (error as Error).message,
+      });
       continue;
     }
     // Nested checks are validated on their own; here a composite's children stay opaque to its schema.

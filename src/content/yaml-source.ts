@@ -28,7 +28,11 @@ export function parseYamlSource(file: string, text: string): YamlSource | Conten
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const syntaxError = doc.errors[0];
   if (syntaxError) {
-    return { file, line: syntaxError.linePos?.[0]?.line, message: syntaxError.message.split('\n')[0] ?? 'invalid YAML' };
+    return {
+      file,
+      line: syntaxError.linePos?.[0]?.line,
+      message: syntaxError.message.split('\n')[0] ?? 'invalid YAML',
+    };
   }
   const lineAt = (offset: number | undefined): number | undefined =>
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
@@ -41,7 +45,9 @@ export function parseYamlSource(file: string, text: string): YamlSource | Conten
       let line = lineAt((node as Node | null)?.range?.[0]);
       for (const segment of path) {
         if (isMap(node)) {
-          const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+          const pair = node.items.find(
+            (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+          );
           if (!pair) break;
           line = lineAt((pair.key as Node).range?.[0]) ?? line;
           node = pair.value;

@@ -66,11 +66,16 @@ export async function openScanSession(options: ScanOptions): Promise<ScanSession
     if (!chosen && !options.rules?.length) {
       const known = [...content.profiles.keys()].sort().join(', ');
       const seen = os ? `${os.prettyName || `${os.id} ${os.versionId}`}` : 'an unknown OS (no os-release)';
-      throw new VouchError('NO_DEFAULT_PROFILE', `no profile matches ${seen}; choose one with --profile (known: ${known})`);
+      throw new VouchError(
+        'NO_DEFAULT_PROFILE',
+        `no profile matches ${seen}; choose one with --profile (known: ${known})`,
+      );
     }
     profileId = chosen?.id;
   }
-  const profile = profileId ? resolveProfile(profileId, content.profiles, content.rules, content.variables) : null;
+  const profile = profileId
+    ? resolveProfile(profileId, content.profiles, content.rules, content.variables)
+    : null;
 
   let selected = profile
     ? content.rules.filter((rule) => profile.ruleIds.includes(rule.id))
@@ -79,7 +84,10 @@ export async function openScanSession(options: ScanOptions): Promise<ScanSession
     const filters = options.rules;
     selected = selected.filter((rule) => filters.some((filter) => selectorMatches(filter, rule)));
     if (selected.length === 0) {
-      throw new VouchError('NO_RULES_SELECTED', `--rule ${filters.join(', ')}: matches no rule${profile ? ` of profile ${profile.profile.id}` : ''}`);
+      throw new VouchError(
+        'NO_RULES_SELECTED',
+        `--rule ${filters.join(', ')}: matches no rule${profile ? ` of profile ${profile.profile.id}` : ''}`,
+      );
     }
   }
 
@@ -91,18 +99,35 @@ export async function openScanSession(options: ScanOptions): Promise<ScanSession
     variables.set(name, value);
   }
 
-  const engine = new ScanEngine({ registry, provider, concurrency: options.concurrency, onProgress: options.onProgress });
+  const engine = new ScanEngine({
+    registry,
+    provider,
+    concurrency: options.concurrency,
+    onProgress: options.onProgress,
+  });
   const target: ScanResult['target'] = {
     kind: options.transport.kind,
     description: options.transport.description,
     ...(options.transport.kind === 'local' ? { hostname: hostname() } : {}),
     ...(os ? { os: os.prettyName || `${os.id} ${os.versionId}` } : {}),
   };
-  return { content, profile, selected, variables, engine, provider, registry, loadMs: performance.now() - loadStart, target };
+  return {
+    content,
+    profile,
+    selected,
+    variables,
+    engine,
+    provider,
+    registry,
+    loadMs: performance.now() - loadStart,
+    target,
+  };
 }
 
 /** Runs (or re-runs, incrementally) the session's scan and builds the result document. */
-export async function runSessionScan(session: ScanSession): Promise<{ result: ScanResult; scan: EngineScan }> {
+export async function runSessionScan(
+  session: ScanSession,
+): Promise<{ result: ScanResult; scan: EngineScan }> {
   const startedAt = new Date();
   const scan = await session.engine.scan({ rules: session.selected, variables: session.variables });
   const finishedAt = new Date();
@@ -111,7 +136,9 @@ export async function runSessionScan(session: ScanSession): Promise<{ result: Sc
     rules: session.selected,
     toolVersion: TOOL_VERSION,
     target: session.target,
-    profile: session.profile ? { id: session.profile.profile.id, title: session.profile.profile.title } : null,
+    profile: session.profile
+      ? { id: session.profile.profile.id, title: session.profile.profile.title }
+      : null,
     variables: session.variables,
     definitions: session.content.variables,
     startedAt,

@@ -56,13 +56,24 @@ async function smallContent(): Promise<string> {
 }
 
 async function smallRoot(conf: string): Promise<string> {
-  return tree({ 'etc/os-release': 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n', 'etc/app.conf': conf });
+  return tree({
+    'etc/os-release': 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
+    'etc/app.conf': conf,
+  });
 }
 
 describe('vouch scan', () => {
   it('exits 2 when a rule fails and 0 when all pass, with a JSON report', async () => {
     const content = await smallContent();
-    const failing = await vouch(['scan', '--content', content, '--root', await smallRoot('enabled=yes\n'), '--format', 'json']);
+    const failing = await vouch([
+      'scan',
+      '--content',
+      content,
+      '--root',
+      await smallRoot('enabled=yes\n'),
+      '--format',
+      'json',
+    ]);
     expect(failing.code, failing.stderr).toBe(2);
     const report = JSON.parse(failing.stdout);
     expect(report.schema).toBe('vouch.scan-result/v1');
@@ -73,13 +84,31 @@ describe('vouch scan', () => {
     ]);
     expect(report.summary.counts).toMatchObject({ pass: 1, fail: 1 });
 
-    const passing = await vouch(['scan', '--content', content, '--root', await smallRoot('enabled=yes\nsecure=yes\n'), '--format', 'json']);
+    const passing = await vouch([
+      'scan',
+      '--content',
+      content,
+      '--root',
+      await smallRoot('enabled=yes\nsecure=yes\n'),
+      '--format',
+      'json',
+    ]);
     expect(passing.code, passing.stderr).toBe(0);
   });
 
   it('filters rules with --rule and writes --output in the format its name implies', async () => {
     const out = join(await tree({}), 'report.sarif');
-    const run = await vouch(['scan', '--content', await smallContent(), '--root', await smallRoot(''), '--rule', 'app-sec*', '--output', out]);
+    const run = await vouch([
+      'scan',
+      '--content',
+      await smallContent(),
+      '--root',
+      await smallRoot(''),
+      '--rule',
+      'app-sec*',
+      '--output',
+      out,
+    ]);
     expect(run.code).toBe(2);
     const sarif = JSON.parse(await readFile(out, 'utf8'));
     expect(sarif.version).toBe('2.1.0');
@@ -88,10 +117,26 @@ describe('vouch scan', () => {
 
   it.each([
     ['a missing root directory', async () => ['--root', '/nonexistent/rootfs'], /\/nonexistent\/rootfs/],
-    ['an unknown variable', async () => ['--root', await smallRoot(''), '--var', 'max_trys=3'], /--var max_trys: unknown variable \(known: max_tries\)/],
-    ['a variable out of range', async () => ['--root', await smallRoot(''), '--var', 'max_tries=11'], /max_tries.*must be <= 10/],
-    ['an unknown format', async () => ['--root', await smallRoot(''), '--format', 'pdf'], /--format pdf: unknown format \(known: table, json, html, junit, sarif\)/],
-    ['an unknown profile', async () => ['--root', await smallRoot(''), '--profile', 'nope'], /unknown profile "nope" \(known: app\)/],
+    [
+      'an unknown variable',
+      async () => ['--root', await smallRoot(''), '--var', 'max_trys=3'],
+      /--var max_trys: unknown variable \(known: max_tries\)/,
+    ],
+    [
+      'a variable out of range',
+      async () => ['--root', await smallRoot(''), '--var', 'max_tries=11'],
+      /max_tries.*must be <= 10/,
+    ],
+    [
+      'an unknown format',
+      async () => ['--root', await smallRoot(''), '--format', 'pdf'],
+      /--format pdf: unknown format \(known: table, json, html, junit, sarif\)/,
+    ],
+    [
+      'an unknown profile',
+      async () => ['--root', await smallRoot(''), '--profile', 'nope'],
+      /unknown profile "nope" \(known: app\)/,
+    ],
   ])('rejects %s with a one-line error and exit code 1', async (_name, args, message) => {
     const run = await vouch(['scan', '--content', await smallContent(), ...(await args())]);
     expect(run.code).toBe(1);
@@ -102,14 +147,26 @@ describe('vouch scan', () => {
 
   it('names file, line and field of malformed content', async () => {
     const content = await smallContent();
-    await writeFile(join(content, 'rules/app/app-secure.yaml'), rule('app-secure', 'x').replace('type: file-content', 'type: file-contents'));
+    await writeFile(
+      join(content, 'rules/app/app-secure.yaml'),
+      rule('app-secure', 'x').replace('type: file-content', 'type: file-contents'),
+    );
     const run = await vouch(['scan', '--content', content, '--root', await smallRoot('')]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/app-secure\.yaml:7: check\.type: unknown check type "file-contents" \(known: .*file-content.*\)/);
+    expect(run.stderr).toMatch(
+      /app-secure\.yaml:7: check\.type: unknown check type "file-contents" \(known: .*file-content.*\)/,
+    );
   });
 
   it('prints a stack trace only with --debug', async () => {
-    const run = await vouch(['--debug', 'scan', '--content', await smallContent(), '--root', '/nonexistent/rootfs']);
+    const run = await vouch([
+      '--debug',
+      'scan',
+      '--content',
+      await smallContent(),
+      '--root',
+      '/nonexistent/rootfs',
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/\n\s+at /);
   });

@@ -10,7 +10,8 @@ export const FIXTURES_DIR = process.env.VOUCH_FIXTURES;
 
 export function fixtureRoot(variant: 'base' | 'hardened' | 'broken'): string | undefined {
   if (!FIXTURES_DIR) {
-    if (process.env.CI) throw new Error('VOUCH_FIXTURES is not set: run the suite through scripts/test-all.sh');
+    if (process.env.CI)
+      throw new Error('VOUCH_FIXTURES is not set: run the suite through scripts/test-all.sh');
     return undefined;
   }
   const dir = join(FIXTURES_DIR, variant);
@@ -27,9 +28,11 @@ export interface PlannedBreak {
 /** The `# BREAK <section> <rule-id> <resource>` lines of fixtures/break.sh: what the broken variant breaks. */
 export function plannedBreaks(): PlannedBreak[] {
   const script = readFileSync(new URL('../../fixtures/break.sh', import.meta.url), 'utf8');
-  return [...script.matchAll(/^#\s*BREAK\s+(\S+)\s+(\S+)\s+(.+?)\s*$/gm)].map(([, section, ruleId, resource]) => ({
-    section: section as string,
-    ruleId: ruleId as string,
-    resource: resource as string,
-  }));
+  return [...script.matchAll(/^#\s*BREAK\s+(\S+)\s+(\S+)\s+(.+?)\s*$/gm)].map(
+    ([, section, ruleId, resource]) => ({
+      section: section as string,
+      ruleId: ruleId as string,
+      resource: resource as string,
+    }),
+  );
 }

@@ -4,15 +4,17 @@
  * evidence naming the file, package, account or key involved.
  */
 import { describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../src/core/results.js';
 import { BUILTIN_CONTENT_DIR } from '../../src/content/builtin.js';
 import { loadContent } from '../../src/content/loader.js';
-import { openScanSession, runSessionScan } from '../../src/scan/run-scan.js';
+import type { ScanResult } from '../../src/core/results.js';
 import { openTarget } from '../../src/scan/open-target.js';
+import { openScanSession, runSessionScan } from '../../src/scan/run-scan.js';
 import { fixtureRoot, plannedBreaks } from '../helpers/fixtures.js';
 
 const PROFILE = 'cis-debian12-level2-server';
-const sectionOf = new Map((await loadContent(BUILTIN_CONTENT_DIR)).rules.map((rule) => [rule.id, rule.section]));
+const sectionOf = new Map(
+  (await loadContent(BUILTIN_CONTENT_DIR)).rules.map((rule) => [rule.id, rule.section]),
+);
 const hardenedRoot = fixtureRoot('hardened');
 const brokenRoot = fixtureRoot('broken');
 
@@ -44,31 +46,43 @@ describe.skipIf(!hardenedRoot || !brokenRoot)('Debian 12 fixture scans', () => {
   });
 
   it('no rule errors on the hardened fixture', () => {
-    const errors = hardened.results.filter((r) => r.status === 'error').map((r) => `${r.ruleId}: ${r.message}`);
+    const errors = hardened.results
+      .filter((r) => r.status === 'error')
+      .map((r) => `${r.ruleId}: ${r.message}`);
     expect(errors).toEqual([]);
   });
 
   it('every category has passing rules on the hardened fixture', () => {
     for (const { section } of breaks) {
       const inSection = hardened.results.filter((r) => sectionOf.get(r.ruleId) === section);
-      expect(inSection.some((r) => r.status === 'pass'), `section ${section}`).toBe(true);
+      expect(
+        inSection.some((r) => r.status === 'pass'),
+        `section ${section}`,
+      ).toBe(true);
     }
   });
 
-  it.each(plannedBreaks().map((b) => [b.ruleId, b] as const))('%s passes hardened and fails broken, naming the resource', (_id, planned) => {
-    const before = hardened.results.find((r) => r.ruleId === planned.ruleId);
-    const after = broken.results.find((r) => r.ruleId === planned.ruleId);
-    expect(before, `rule ${planned.ruleId} is in the profile`).toBeDefined();
-    expect(before?.status, before?.message).toBe('pass');
-    expect(after?.status, after?.message).toBe('fail');
-    const named = after?.evidence.some((e) => e.resource.includes(planned.resource) || (e.found ?? '').includes(planned.resource));
-    expect(named, `evidence ${JSON.stringify(after?.evidence)} names ${planned.resource}`).toBe(true);
-  });
+  it.each(plannedBreaks().map((b) => [b.ruleId, b] as const))(
+    '%s passes hardened and fails broken, naming the resource',
+    (_id, planned) => {
+      const before = hardened.results.find((r) => r.ruleId === planned.ruleId);
+      const after = broken.results.find((r) => r.ruleId === planned.ruleId);
+      expect(before, `rule ${planned.ruleId} is in the profile`).toBeDefined();
+      expect(before?.status, before?.message).toBe('pass');
+      expect(after?.status, after?.message).toBe('fail');
+      const named = after?.evidence.some(
+        (e) => e.resource.includes(planned.resource) || (e.found ?? '').includes(planned.resource),
+      );
+      expect(named, `evidence ${JSON.stringify(after?.evidence)} names ${planned.resource}`).toBe(true);
+    },
+  );
 
   it('the broken fixture changes nothing but the planned rules (from pass to fail)', () => {
     const planned = new Set(breaks.map((b) => b.ruleId));
     const newlyFailing = broken.results
-      .filter((r) => r.status === 'fail' && hardened.results.find((h) => h.ruleId === r.ruleId)?.status === 'pass')
+      .filter(
+        (r) => r.status === 'fail' && hardened.results.find((h) => h.ruleId === r.ruleId)?.status === 'pass',
+      )
       .map((r) => r.ruleId)
       .filter((id) => !planned.has(id));
     // Some breaks legitimately fail related rules too (e.g. a second UID 0 account is also a

@@ -4,10 +4,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { isReportFormat, REPORT_FORMATS, renderReport, reportFormatForPath } from '../../outputs/index.js';
 import { VouchError } from '../../core/errors.js';
-import { openScanSession, runSessionScan } from '../../scan/run-scan.js';
+import { isReportFormat, REPORT_FORMATS, renderReport, reportFormatForPath } from '../../outputs/index.js';
 import { openTarget } from '../../scan/open-target.js';
+import { openScanSession, runSessionScan } from '../../scan/run-scan.js';
 import { createProgressBar } from '../progress.js';
 
 export const EXIT_PASS = 0;
@@ -36,15 +36,22 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--profile <id>', 'profile to evaluate (default: the one matching the target OS)')
     .option('--rule <id>', 'only rules matching this id or glob (repeatable)', collect, [])
     .option('--var <name=value>', 'override a variable (repeatable)', collect, [])
-    .option('--format <format>', `report format: ${REPORT_FORMATS.join('|')} (default: table, or from --output)`)
+    .option(
+      '--format <format>',
+      `report format: ${REPORT_FORMATS.join('|')} (default: table, or from --output)`,
+    )
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option('--content <dir>', 'content directory (default: the built-in content)')
     .option('--no-progress', 'no progress bar')
     .option('--color', 'force colours in the table output')
     .action(async (flags: ScanFlags) => {
-      const format = flags.format ?? (flags.output ? reportFormatForPath(flags.output) : undefined) ?? 'table';
+      const format =
+        flags.format ?? (flags.output ? reportFormatForPath(flags.output) : undefined) ?? 'table';
       if (!isReportFormat(format)) {
-        throw new VouchError('UNKNOWN_REPORT_FORMAT', `--format ${format}: unknown format (known: ${REPORT_FORMATS.join(', ')})`);
+        throw new VouchError(
+          'UNKNOWN_REPORT_FORMAT',
+          `--format ${format}: unknown format (known: ${REPORT_FORMATS.join(', ')})`,
+        );
       }
       const transport = await openTarget({ root: flags.root });
       const progress = flags.progress ? createProgressBar(process.stderr) : { update() {}, done() {} };
@@ -61,7 +68,9 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
         progress.done();
         const report = renderReport(format, result, {
           color: flags.color ?? (format === 'table' && !flags.output && process.stdout.isTTY === true),
-          sensitiveVariables: [...session.content.variables.values()].filter((v) => v.sensitive).map((v) => v.name),
+          sensitiveVariables: [...session.content.variables.values()]
+            .filter((v) => v.sensitive)
+            .map((v) => v.name),
           remediations: Object.fromEntries(session.selected.map((rule) => [rule.id, rule.remediation])),
           sections: Object.fromEntries(session.selected.map((rule) => [rule.id, rule.section])),
         });
