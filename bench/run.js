@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const dist = new URL('../dist/', import.meta.url);
 const { openScanSession, runSessionScan } = await import(new URL('scan/run-scan.js', dist).href);
-const { openTarget } = await import(new URL('scan/open-target.js', dist).href);
+const { openTarget } = await import(new URL('targets/index.js', dist).href);
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const fixtures =
