@@ -1,0 +1,101 @@
+/**
+ * The collectors layer: answers the engine's fact requests through a target transport.
+ */
+import type { FactProvider } from '../core/engine/fact-provider.js';
+import type { FactKind, FactRequest, FactRequestOf } from '../core/facts/fact-request.js';
+import type { FactResult } from '../core/facts/fact-result.js';
+import type { Transport, WalkOptions } from '../targets/transport.js';
+import { collectGroup, collectPasswd, collectShadow } from './accounts.js';
+import { fingerprintPath } from './collector.js';
+import { collectCommand } from './command.js';
+import { collectConfigTree } from './config-tree.js';
+import { collectDirList } from './dir-list.js';
+import { collectFileGlob } from './file-glob.js';
+import { collectFileText } from './file-text.js';
+import { collectOsRelease } from './os-release.js';
+import { collectPackages } from './packages.js';
+import { collectLoadedModules, collectMounts, collectSysctlRuntime } from './runtime.js';
+import { collectStat } from './stat.js';
+import { collectSystemdUnit } from './systemd-unit.js';
+import { collectWalk } from './walk.js';
+
+export interface FactProviderOptions {
+  /** Restrict or force the walker (tests, benchmarks); the default walks every local filesystem. */
+  walk?: Pick<WalkOptions, 'roots' | 'walker'>;
+}
+
+type Collectors = {
+  [K in FactKind]: (
+    transport: Transport,
+    request: FactRequestOf<K>,
+    options: FactProviderOptions,
+  ) => Promise<FactResult<K>>;
+};
+
+const COLLECTORS: Collectors = {
+  'file-text': collectFileText,
+  stat: collectStat,
+  'dir-list': collectDirList,
+  'file-glob': collectFileGlob,
+  'config-tree': collectConfigTree,
+  walk: (transport, _request, options) => collectWalk(transport, options.walk),
+  packages: (transport) => collectPackages(transport),
+  'sysctl-runtime': collectSysctlRuntime,
+  'systemd-unit': collectSystemdUnit,
+  'loaded-modules': (transport) => collectLoadedModules(transport),
+  mounts: (transport) => collectMounts(transport),
+  passwd: (transport) => collectPasswd(transport),
+  shadow: (transport) => collectShadow(transport),
+  group: (transport) => collectGroup(transport),
+  'os-release': (transport) => collectOsRelease(transport),
+  command: collectCommand,
+};
+
+/** Every fact kind this layer can collect. */
+export const collectorKinds: readonly FactKind[] = Object.keys(COLLECTORS) as FactKind[];
+
+export function createFactProvider(transport: Transport, options: FactProviderOptions = {}): FactProvider {
+  return {
+    targetKind: transport.kind,
+    async collect(request: FactRequest): Promise<FactResult> {
+      const collector = COLLECTORS[request.kind] as Collectors[FactKind] | undefined;
+      if (!collector) {
+        return {
+          status: 'error',
+          message: `no collector for fact kind ${String(request.kind)}`,
+          sources: [],
+        };
+      }
+      // Each collector catches its own failures; this guard keeps the no-throw contract absolute.
+      try {
+        return await (
+          collector as (t: Transport, r: FactRequest, o: FactProviderOptions) => Promise<FactResult>
+        )(transport, request, options);
+      } catch (error) {
+        return {
+          status: 'error',
+          message: error instanceof Error ? error.message : String(error),
+          sources: [],
+        };
+      }
+    },
+    fingerprint(paths: string[]): Promise<string[]> {
+      return Promise.all(paths.map((path) => fingerprintPath(transport, path)));
+    },
+  };
+}
+
+export { parseGroup, parsePasswd, parseShadow } from './account-files.js';
+export { collectGroup, collectPasswd, collectShadow } from './accounts.js';
+export { collectCommand } from './command.js';
+export { collectConfigTree } from './config-tree.js';
+export { collectDirList } from './dir-list.js';
+export { parseDpkgStatus } from './dpkg-status.js';
+export { collectFileGlob } from './file-glob.js';
+export { collectFileText } from './file-text.js';
+export { collectOsRelease, parseOsRelease } from './os-release.js';
+export { collectPackages } from './packages.js';
+export { collectLoadedModules, collectMounts, collectSysctlRuntime } from './runtime.js';
+export { collectStat } from './stat.js';
+export { collectSystemdUnit } from './systemd-unit.js';
+export { collectWalk, WALK_TTL_MS } from './walk.js';

@@ -1,0 +1,57 @@
+/**
+ * Runtime-only facts read from /proc: `sysctl-runtime`, `loaded-modules`, `mounts`. They describe a
+ * running kernel, so they are unavailable on an offline root (whose /proc, if any, is empty or the
+ * build host's) and volatile on a live one (no file fingerprint signals a change).
+ */
+import type { SysctlRuntimeRequest } from '../core/facts/fact-request.js';
+import type { FactResult } from '../core/facts/fact-result.js';
+import type { SysctlRuntimeValue } from '../core/facts/fact-values.js';
+import { parseMountTable } from '../targets/mount-table.js';
+import type { Transport } from '../targets/transport.js';
+import { collect, offline } from './collector.js';
+import { readText } from './read-text.js';
+
+/** `net.ipv4.ip_forward` -> `/proc/sys/net/ipv4/ip_forward`; keys already in path form are kept. */
+export function sysctlPath(key: string): string {
+  const relative = key.includes('/') ? key.replace(/^\/+/, '') : key.replace(/\./g, '/');
+  return `/proc/sys/${relative}`;
+}
+
+export function collectSysctlRuntime(
+  transport: Transport,
+  request: SysctlRuntimeRequest,
+): Promise<FactResult<'sysctl-runtime'>> {
+  return collect(transport, async (sources) => {
+    if (!transport.live) return offline(transport, `sysctl ${request.key}`);
+    if (request.key.split(/[./]/).includes('..') || request.key.trim() === '') {
+      return { status: 'error', message: `invalid sysctl key ${JSON.stringify(request.key)}` };
+    }
+    const path = sysctlPath(request.key);
+    const read = await readText(sources, path, 1024 * 1024);
+    const value: SysctlRuntimeValue = { key: request.key, exists: read.text !== undefined };
+    // Only the trailing newline goes: multi-value parameters keep their tab separators.
+    if (read.text !== undefined) value.value = read.text.replace(/\n$/, '');
+    return { status: 'ok', value, volatile: true };
+  });
+}
+
+export function collectLoadedModules(transport: Transport): Promise<FactResult<'loaded-modules'>> {
+  return collect(transport, async (sources) => {
+    if (!transport.live) return offline(transport, 'the list of loaded kernel modules');
+    const read = await readText(sources, '/proc/modules');
+    const modules = (read.text ?? '')
+      .split('\n')
+      .map((line) => line.split(' ')[0] ?? '')
+      .filter((name) => name !== '');
+    return { status: 'ok', value: { modules }, volatile: true };
+  });
+}
+
+export function collectMounts(transport: Transport): Promise<FactResult<'mounts'>> {
+  return collect(transport, async (sources) => {
+    if (!transport.live) return offline(transport, 'the mount table');
+    const read = await readText(sources, '/proc/mounts');
+    if (read.text === undefined) return { status: 'error', message: 'cannot read /proc/mounts' };
+    return { status: 'ok', value: { mounts: parseMountTable(read.text) }, volatile: true };
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * `systemd-unit`: a unit's file, masking and enablement links read from disk (works offline), plus
+ * systemd's own view (`systemctl show`) on a live host.
+ */
+import type { SystemdUnitRequest } from '../core/facts/fact-request.js';
+import type { FactResult } from '../core/facts/fact-result.js';
+import type { SystemdUnitValue } from '../core/facts/fact-values.js';
+import type { Transport } from '../targets/transport.js';
+import { collect, type SourceRecorder } from './collector.js';
+import { isDevNullLink, readText } from './read-text.js';
+
+/** systemd's system unit search path, highest precedence first. */
+export const UNIT_DIRS = [
+  '/etc/systemd/system',
+  '/run/systemd/system',
+  '/usr/local/lib/systemd/system',
+  '/usr/lib/systemd/system',
+  '/lib/systemd/system',
+];
+
+/** Masking is an administrator's (or runtime) act: only these directories can mask. */
+const MASK_DIRS = ['/etc/systemd/system', '/run/systemd/system'];
+
+/** Where `.wants` / `.requires` links live: admin (/etc, /run) and vendor "static" ones (/usr/lib, /lib). */
+const WANTS_DIRS = [
+  '/etc/systemd/system',
+  '/run/systemd/system',
+  '/usr/lib/systemd/system',
+  '/lib/systemd/system',
+];
+
+const SYSTEMCTL_TIMEOUT_MS = 10_000;
+
+/** `getty@tty1.service` -> `getty@.service`: an instance without its own file uses the template's. */
+export function templateOf(unit: string): string | null {
+  const match = /^([^@]+)@[^.]+(\.[a-z]+)$/.exec(unit);
+  return match ? `${match[1]}@${match[2]}` : null;
+}
+
+export function parseSystemctlShow(stdout: string): Record<string, string> {
+  const properties: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const equals = line.indexOf('=');
+    if (equals > 0) properties[line.slice(0, equals)] = line.slice(equals + 1);
+  }
+  return properties;
+}
+
+async function findUnitFile(sources: SourceRecorder, unit: string): Promise<SystemdUnitValue['unitFile']> {
+  const names = [unit, templateOf(unit)].filter((name): name is string => name !== null);
+  for (const name of names) {
+    for (const dir of UNIT_DIRS) {
+      const path = `${dir}/${name}`;
+      if (await isDevNullLink(sources, path)) {
+        await sources.lstat(path);
+        continue; // a mask: the unit file proper is further down the path, if anywhere
+      }
+      const read = await readText(sources, path);
+      if (read.text !== undefined) return { path, text: read.text };
+    }
+  }
+  return null;
+}
+
+async function findMask(sources: SourceRecorder, unit: string): Promise<boolean> {
+  let masked = false;
+  for (const dir of MASK_DIRS) {
+    const path = `${dir}/${unit}`;
+    await sources.lstat(path); // recorded even when absent: masking later must invalidate the fact
+    if (await isDevNullLink(sources, path)) masked = true;
+  }
+  return masked;
+}
+
+async function findWantedBy(sources: SourceRecorder, unit: string): Promise<string[]> {
+  const links: string[] = [];
+  const seenDirs = new Set<string>();
+  for (const dir of WANTS_DIRS) {
+    // /lib is /usr/lib on merged-/usr systems: list each real directory once.
+    const real = await sources.transport.realpath(dir);
+    if (real === null || seenDirs.has(real)) continue;
+    seenDirs.add(real);
+    await sources.follow(dir);
+    for (const entry of (await sources.transport.readdir(dir)) ?? []) {
+      if (!entry.name.endsWith('.wants') && !entry.name.endsWith('.requires')) continue;
+      if (entry.type !== 'dir' && entry.type !== 'symlink') continue;
+      const wantsDir = `${dir}/${entry.name}`;
+      await sources.follow(wantsDir);
+      const link = `${wantsDir}/${unit}`;
+      if ((await sources.transport.lstat(link)) !== null) {
+        await sources.lstat(link);
+        links.push(link);
+      }
+    }
+  }
+  return links;
+}
+
+export function collectSystemdUnit(
+  transport: Transport,
+  request: SystemdUnitRequest,
+): Promise<FactResult<'systemd-unit'>> {
+  return collect(transport, async (sources) => {
+    const unit = request.unit;
+    if (unit === '' || unit.includes('/') || unit === '.' || unit === '..') {
+      return { status: 'error', message: `invalid unit name ${JSON.stringify(unit)}` };
+    }
+    const value: SystemdUnitValue = {
+      unit,
+      unitFile: await findUnitFile(sources, unit),
+      masked: await findMask(sources, unit),
+      wantedBy: await findWantedBy(sources, unit),
+    };
+    if (!transport.live) return { status: 'ok', value };
+    const shown = await transport.exec(
+      ['systemctl', 'show', unit, '--property=ActiveState,UnitFileState', '--no-pager'],
+      { timeoutMs: SYSTEMCTL_TIMEOUT_MS },
+    );
+    // No systemd running (a container, a chroot): the on-disk view is all there is.
+    if (shown.exitCode === 0) {
+      const properties = parseSystemctlShow(shown.stdout);
+      if (properties.ActiveState) value.activeState = properties.ActiveState;
+      if (properties.UnitFileState) value.unitFileState = properties.UnitFileState;
+    }
+    return { status: 'ok', value, volatile: true };
+  });
+}
