@@ -2,10 +2,11 @@
  * Helpers shared by the report writers: redaction, report ordering and small text formatting.
  */
 import type { Evidence, ResultStatus, RuleResult, ScanResult, Severity } from '../core/results.js';
+// The engine's mask, imported rather than copied so "already masked" is recognised exactly.
+import { SENSITIVE_MASK } from '../core/rules/variables.js';
 import type { ReportOptions } from './options.js';
 
-/** The mask the engine shows for sensitive variables (see ScanResult.variables). */
-export const SENSITIVE_MASK = '********';
+export { SENSITIVE_MASK };
 
 // A leaked value shorter than this cannot be told apart from ordinary text ("yes", "22"):
 // scrubbing it everywhere would mangle the report without protecting much.

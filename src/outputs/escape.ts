@@ -11,7 +11,6 @@ const HTML_ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
-
 // XML 1.0 forbids most C0 controls, lone surrogates and U+FFFE/U+FFFF even as character
 // references, so a strict parser rejects the whole document. We spell them out instead of
 // dropping them so the reader still sees that the scanned data held such a byte.
