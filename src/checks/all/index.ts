@@ -1,0 +1,4 @@
+/** `all`: composite over nested checks; shared implementation in ../composite/composite.ts. */
+import { defineComposite } from '../composite/composite.js';
+
+export default defineComposite('all');

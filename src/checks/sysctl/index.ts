@@ -1,0 +1,145 @@
+/**
+ * `sysctl`: a kernel parameter's configured value (in `sysctl --system` order) and its runtime
+ * value. On an offline root `source: both` checks the configuration only, and says so.
+ */
+import { z } from 'zod';
+import { defineCheckType } from '../../core/checks/check-type.js';
+import type { FactRequest } from '../../core/facts/fact-request.js';
+import type { GlobFile } from '../../core/facts/fact-values.js';
+import type { CheckOutcome, Evidence } from '../../core/results.js';
+import {
+  compareValue,
+  describeExpected,
+  expectedValueSchema,
+  operatorProblem,
+  operatorSchema,
+} from '../common/compare.js';
+import { fail, pass, readFact, readOptionalFact } from '../common/outcome.js';
+import { applyDirPrecedence, SYSCTL_DIRS } from '../parsers/dropins.js';
+import {
+  normalizeSysctlKey,
+  normalizeSysctlValue,
+  parseSysctl,
+  type SysctlAssignment,
+} from '../parsers/sysctl.js';
+
+const SYSCTL_CONF = '/etc/sysctl.conf';
+
+const spec = z
+  .object({
+    key: z.string().regex(/^[A-Za-z0-9_.*/-]+$/, 'must be a sysctl key such as net.ipv4.ip_forward'),
+    value: expectedValueSchema,
+    op: operatorSchema.default('equals'),
+    source: z.enum(['both', 'config', 'runtime']).default('both'),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const problem = operatorProblem(s.op, s.value);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+  });
+
+type Spec = z.output<typeof spec>;
+
+const GLOB: FactRequest & { kind: 'file-glob' } = { kind: 'file-glob', dirs: SYSCTL_DIRS, pattern: '*.conf' };
+
+/** The assignment `sysctl --system` would apply last for this key, or null. */
+export function effectiveSysctl(
+  key: string,
+  dropins: readonly GlobFile[],
+  sysctlConf: string | undefined,
+): SysctlAssignment | null {
+  const files = [...applyDirPrecedence(dropins, SYSCTL_DIRS)];
+  if (sysctlConf !== undefined) files.push({ path: SYSCTL_CONF, text: sysctlConf });
+  let last: SysctlAssignment | null = null;
+  for (const file of files) for (const a of parseSysctl(file.text, file.path)) if (a.key === key) last = a;
+  return last;
+}
+
+export default defineCheckType({
+  id: 'sysctl',
+  version: 1,
+  description: 'A kernel parameter’s configured (sysctl.d order) and runtime value.',
+  spec,
+  facts(s) {
+    const key = normalizeSysctlKey(s.key);
+    const out: FactRequest[] = [];
+    if (s.source !== 'runtime') out.push(GLOB, { kind: 'file-text', path: SYSCTL_CONF });
+    if (s.source !== 'config') out.push({ kind: 'sysctl-runtime', key });
+    return out;
+  },
+  evaluate(s: Spec, ctx): CheckOutcome {
+    const key = normalizeSysctlKey(s.key);
+    const expected = describeExpected(s.op, s.value);
+    const matches = (found: string) => compareValue(normalizeSysctlValue(found), s.op, s.value);
+    const problems: Evidence[] = [];
+    const evidence: Evidence[] = [];
+    const parts: string[] = [];
+
+    if (s.source !== 'config') {
+      const runtime = readOptionalFact(ctx, { kind: 'sysctl-runtime', key }, `runtime ${key}`);
+      if (runtime.problem) return runtime.problem;
+      if (runtime.value === undefined) {
+        if (s.source === 'runtime')
+          return {
+            status: 'notchecked',
+            message: `Cannot check runtime ${key}: ${runtime.reason}.`,
+            evidence: [],
+          };
+        parts.push('runtime value not checked on an offline target');
+      } else {
+        const found = runtime.value.exists
+          ? normalizeSysctlValue(runtime.value.value ?? '')
+          : 'not present in the kernel';
+        const e: Evidence = { source: 'sysctl', resource: key, expected, found, detail: 'runtime value' };
+        evidence.push(e);
+        if (!runtime.value.exists || !matches(found)) problems.push(e);
+        else parts.push(`runtime value is ${found}`);
+      }
+    }
+
+    if (s.source !== 'runtime') {
+      const dropins = readFact(ctx, GLOB, 'sysctl.d files');
+      if (dropins.problem) return dropins.problem;
+      const conf = readFact(ctx, { kind: 'file-text', path: SYSCTL_CONF }, SYSCTL_CONF);
+      if (conf.problem) return conf.problem;
+      const last = effectiveSysctl(key, dropins.value.files, conf.value.exists ? conf.value.text : undefined);
+      if (!last) {
+        const e: Evidence = {
+          source: 'sysctl',
+          resource: key,
+          expected: `${key} = ${expected} in a sysctl configuration file`,
+          found: 'not set',
+          detail: `searched ${SYSCTL_DIRS.map((d) => `${d}/*.conf`).join(', ')} and ${SYSCTL_CONF}`,
+        };
+        evidence.push(e);
+        problems.push(e);
+      } else {
+        const e: Evidence = {
+          source: 'file',
+          resource: last.file,
+          line: last.line,
+          expected: `${key} ${expected}`,
+          found: last.value,
+          detail: last.text,
+        };
+        evidence.push(e);
+        if (!matches(last.value)) problems.push(e);
+        else parts.push(`configured value is ${last.value} (${last.file}:${last.line})`);
+      }
+    }
+
+    if (problems.length > 0) {
+      const what = problems
+        .map((p) =>
+          p.source === 'file'
+            ? `configured as ${p.found} at ${p.resource}:${p.line}`
+            : p.detail === 'runtime value'
+              ? `${p.found} at runtime`
+              : 'not configured',
+        )
+        .join(' and ');
+      return fail(`${key} should be ${expected} but is ${what}.`, problems);
+    }
+    return pass(`${key} satisfies ${expected}: ${parts.join('; ')}.`, evidence);
+  },
+});
