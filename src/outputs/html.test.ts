@@ -94,6 +94,10 @@ describe('html report', () => {
     expect(html).not.toContain('UNUSED-REMEDIATION');
   });
 
+  it('has a script that at least compiles', () => {
+    expect(() => new Function(inner(html, 'script'))).not.toThrow();
+  });
+
   it('reads without JavaScript: the filter box is hidden until the script shows it', () => {
     expect(html).toContain('<div id="filters" hidden>');
     expect(count(html, 'data-status=')).toBe(scan.results.length);

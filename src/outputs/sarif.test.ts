@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEAKED_SECRET, leakyScanResult, SENSITIVE, sampleScanResult } from './fixtures.js';
+import { LEAKED_SECRET, leakyScanResult, SENSITIVE, sampleResults, sampleScanResult } from './fixtures.js';
 import { fileUri, renderSarif, SARIF_SCHEMA } from './sarif.js';
 
 interface SarifResult {
@@ -12,6 +12,7 @@ interface SarifResult {
     physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
   }>;
   properties: { status: string; severity: string };
+  partialFingerprints: Record<string, string>;
 }
 
 interface SarifRule {
@@ -121,6 +122,41 @@ describe('sarif report', () => {
     expect(byRule('file-etc-shadow-permissions')?.locations).toEqual([
       { physicalLocation: { artifactLocation: { uri: 'file:///etc/shadow' } } },
     ]);
+  });
+
+  it('gives every result a location, as GitHub requires, even without file evidence', () => {
+    const results = [
+      ...sampleResults(),
+      {
+        ...sampleResults()[3]!,
+        ruleId: 'package-rsh-absent',
+        status: 'fail' as const,
+        evidence: [{ source: 'package', resource: 'rsh-client', expected: 'absent', found: '0.17-24' }],
+      },
+      { ...sampleResults()[5]!, ruleId: 'audit-rules-loaded', evidence: [] },
+    ];
+    const out = parse(renderSarif(sampleScanResult({ results })));
+    for (const result of out.results) expect(result.locations?.length, result.ruleId).toBeGreaterThan(0);
+    const pkg = out.results.find((r) => r.ruleId === 'package-rsh-absent');
+    expect(pkg?.locations).toEqual([
+      {
+        physicalLocation: { artifactLocation: { uri: 'package/rsh-client' } },
+        logicalLocations: [
+          { name: 'rsh-client', fullyQualifiedName: 'package/rsh-client', kind: 'resource' },
+        ],
+      },
+    ]);
+    expect(out.results.find((r) => r.ruleId === 'audit-rules-loaded')?.locations).toEqual([
+      { physicalLocation: { artifactLocation: { uri: 'rules/audit-rules-loaded' } } },
+    ]);
+  });
+
+  it('fingerprints findings stably across scans', () => {
+    const again = parse(renderSarif(sampleScanResult({ startedAt: '2026-11-26T01:00:00.000Z' })));
+    const prints = run.results.map((r) => r.partialFingerprints['vouchFinding/v1']);
+    expect(again.results.map((r) => r.partialFingerprints['vouchFinding/v1'])).toEqual(prints);
+    expect(new Set(prints).size).toBe(prints.length);
+    for (const print of prints) expect(print).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('encodes file URIs', () => {

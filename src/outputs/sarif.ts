@@ -3,6 +3,7 @@
  * Rules are listed in tool.driver.rules; only results that need action become SARIF results:
  * fail, and error/unknown (a control that could not be verified is reported, fail-closed).
  */
+import { createHash } from 'node:crypto';
 import type { Evidence, RuleResult, ScanResult, Severity } from '../core/results.js';
 import { describeEvidence, orderForReport, redactSensitive } from './common.js';
 import type { ReportOptions } from './options.js';
@@ -40,24 +41,34 @@ interface SarifLocation {
     artifactLocation: { uri: string };
     region?: { startLine: number };
   };
+  logicalLocations?: Array<{ name: string; fullyQualifiedName: string; kind: 'resource' }>;
 }
 
 /** `file:///etc/ssh/sshd_config` with each segment percent-encoded (spaces, `#`, `%` in names). */
 export function fileUri(path: string): string {
-  return `file://${path
+  return `file://${encodePath(path)}`;
+}
+
+function encodePath(path: string): string {
+  return path
     .split('/')
     .map((segment) => encodeURIComponent(segment))
-    .join('/')}`;
+    .join('/');
 }
 
 /**
- * Evidence whose resource is an absolute path becomes a location; package names, sysctl keys and
- * unit names do not, and stay in the message text. Duplicates (same path and line) collapse.
+ * Evidence whose resource is an absolute path becomes a file location (with its line when
+ * known); duplicates (same path and line) collapse.
+ *
+ * GitHub code scanning rejects a whole upload if one result has no location, and accepts only
+ * file or relative URIs. So a result with no file evidence (a package, a sysctl key, a unit) gets
+ * one relative pseudo-path, `<source>/<resource>` (`package/telnet`), or `rules/<ruleId>` when it
+ * has no evidence at all, plus a logical location that names the resource plainly.
  */
-function locations(evidence: readonly Evidence[]): SarifLocation[] {
+export function sarifLocations(rule: RuleResult): SarifLocation[] {
   const seen = new Set<string>();
   const out: SarifLocation[] = [];
-  for (const ev of evidence) {
+  for (const ev of rule.evidence) {
     if (!ev.resource.startsWith('/') || ev.resource.includes('\0')) continue;
     const line = ev.line !== undefined && Number.isInteger(ev.line) && ev.line >= 1 ? ev.line : undefined;
     const key = `${ev.resource}\0${line ?? ''}`;
@@ -70,7 +81,26 @@ function locations(evidence: readonly Evidence[]): SarifLocation[] {
       },
     });
   }
-  return out;
+  if (out.length > 0) return out;
+  const first: Evidence | undefined = rule.evidence.find((ev) => ev.resource !== '');
+  if (!first)
+    return [{ physicalLocation: { artifactLocation: { uri: `rules/${encodePath(rule.ruleId)}` } } }];
+  const pseudo = `${first.source}/${first.resource.replace(/^\/+/, '')}`;
+  return [
+    {
+      physicalLocation: { artifactLocation: { uri: encodePath(pseudo) } },
+      logicalLocations: [{ name: first.resource, fullyQualifiedName: pseudo, kind: 'resource' }],
+    },
+  ];
+}
+
+/**
+ * Stable across scans of the same finding, so dashboards track one alert instead of opening a
+ * new one per upload; GitHub cannot compute its own from files that are not in the repository.
+ */
+function fingerprint(rule: RuleResult, locations: readonly SarifLocation[]): string {
+  const where = locations.map((l) => l.physicalLocation.artifactLocation.uri).join('\n');
+  return createHash('sha256').update(`${rule.ruleId}\n${where}`).digest('hex').slice(0, 32);
 }
 
 function messageText(rule: RuleResult): string {
@@ -130,7 +160,7 @@ export function renderSarif(result: ScanResult, options: ReportOptions = {}): st
   const results = orderForReport(scan.results)
     .filter((rule) => REPORTED.has(rule.status))
     .map((rule) => {
-      const locs = locations(rule.evidence);
+      const locations = sarifLocations(rule);
       return {
         ruleId: rule.ruleId,
         ruleIndex: ruleIndex.get(rule.ruleId) ?? 0,
@@ -139,7 +169,8 @@ export function renderSarif(result: ScanResult, options: ReportOptions = {}): st
         kind: 'fail',
         level: rule.status === 'fail' ? (FAIL_LEVEL[rule.severity] ?? 'warning') : 'error',
         message: { text: messageText(rule) },
-        ...(locs.length === 0 ? {} : { locations: locs }),
+        locations,
+        partialFingerprints: { 'vouchFinding/v1': fingerprint(rule, locations) },
         properties: { status: rule.status, severity: rule.severity },
       };
     });
