@@ -22,15 +22,15 @@ export class LocalTransport implements Transport {
   readonly description = 'local host';
   readonly live = true;
 
-  readFile(path: string, maxBytes: number): Promise<{ data: Buffer; truncated: boolean } | null> {
+  async readFile(path: string, maxBytes: number): Promise<{ data: Buffer; truncated: boolean } | null> {
     return hostReadFile(checkAbsolute(path), path, maxBytes);
   }
 
-  lstat(path: string): Promise<TransportStat | null> {
+  async lstat(path: string): Promise<TransportStat | null> {
     return hostLstat(checkAbsolute(path), path);
   }
 
-  stat(path: string): Promise<TransportStat | null> {
+  async stat(path: string): Promise<TransportStat | null> {
     return hostStat(checkAbsolute(path), path);
   }
 
@@ -53,7 +53,7 @@ export class LocalTransport implements Transport {
     }
   }
 
-  readdir(path: string): Promise<DirEntry[] | null> {
+  async readdir(path: string): Promise<DirEntry[] | null> {
     return hostReaddir(checkAbsolute(path), path);
   }
 
@@ -70,7 +70,7 @@ export class LocalTransport implements Transport {
     return runWalk({ hostRoots: roots, toTarget: (hostPath) => hostPath, skipped }, options);
   }
 
-  exec(argv: string[], options: ExecOptions): Promise<CommandValue> {
+  async exec(argv: string[], options: ExecOptions): Promise<CommandValue> {
     return execLocal(argv, options);
   }
 

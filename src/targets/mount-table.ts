@@ -79,7 +79,13 @@ const SKIPPED_TYPES = new Set([
 ]);
 
 /** Mount points under these are runtime views or per-user session mounts, never walked. */
-const SKIPPED_PREFIXES = ['/proc/', '/sys/', '/run/user/'];
+const SKIPPED_PREFIXES = ['/proc/', '/sys/', '/run/user/', '/snap/', '/var/lib/docker/', '/var/lib/containers/'];
+
+/**
+ * Container runtimes' filesystems (a container's rootfs is another target, scanned as such);
+ * the same exclusions as CIS's audit scripts (`*/containerd/*`, `*/kubelet/pods/*`, …).
+ */
+const SKIPPED_INFIXES = ['/containerd/', '/kubelet/pods/', '/kubelet/plugins/'];
 
 export function isWalkable(mount: MountEntry): boolean {
   const type = mount.fsType;
@@ -87,6 +93,7 @@ export function isWalkable(mount: MountEntry): boolean {
   // fuse.sshfs, fuse.rclone, fuseblk…: user-space filesystems are treated as remote.
   if (type === 'fuse' || type.startsWith('fuse.') || type === 'fuseblk') return false;
   if (mount.mountPoint === '/proc' || mount.mountPoint === '/sys') return false;
+  if (SKIPPED_INFIXES.some((infix) => mount.mountPoint.includes(infix))) return false;
   return !SKIPPED_PREFIXES.some((prefix) => mount.mountPoint.startsWith(prefix));
 }
 

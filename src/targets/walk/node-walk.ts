@@ -1,27 +1,40 @@
 /**
  * The pure-Node walker, used where GNU find is absent (busybox, minimal images). Same contract as
  * findWalk: lstat every entry, never follow symlinks, never leave the starting filesystem.
+ *
+ * It uses the *synchronous* calls on purpose: an async lstat costs a thread-pool round trip
+ * (~40 µs here), a sync one ~2 µs, and a walk makes one per entry (7x faster on 400k entries).
+ * To keep the event loop responsive it yields between batches of entries.
  */
-import type { BigIntStats } from 'node:fs';
-import { lstat, opendir } from 'node:fs/promises';
+import { type BigIntStats, lstatSync, opendirSync } from 'node:fs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { fileTypeOfStats } from '../file-stat.js';
 import type { WalkAccumulator } from './accumulator.js';
 
-/** Directories read at once; lstat calls within one directory run in batches of BATCH. */
-const CONCURRENCY = 16;
-const BATCH = 64;
+/** Entries handled between two yields to the event loop. */
+const SLICE = 2000;
 
-interface Job {
-  path: string;
-  dev: bigint;
+function tryLstat(path: string): BigIntStats | null {
+  try {
+    return lstatSync(path, { bigint: true, throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null; // unreadable: find reports these on stderr and carries on
+  }
 }
 
-async function tryLstat(path: string): Promise<BigIntStats | null> {
+function listDir(path: string): string[] {
+  const names: string[] = [];
   try {
-    return await lstat(path, { bigint: true });
+    const dir = opendirSync(path, { bufferSize: 256 });
+    try {
+      for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) names.push(dirent.name);
+    } finally {
+      dir.closeSync();
+    }
   } catch {
-    return null; // vanished or unreadable: find reports these on stderr and carries on
+    // unreadable or vanished directory: skip it, as find does
   }
+  return names;
 }
 
 export async function nodeWalk(
@@ -29,62 +42,36 @@ export async function nodeWalk(
   toTarget: (hostPath: string) => string,
   accumulator: WalkAccumulator,
 ): Promise<void> {
-  const queue: Job[] = [];
-  const record = (path: string, stats: BigIntStats) => {
-    accumulator.add({
-      path: toTarget(path),
-      type: fileTypeOfStats(stats),
-      mode: Number(stats.mode & 0o7777n),
-      uid: Number(stats.uid),
-      gid: Number(stats.gid),
-    });
-  };
-
+  let budget = SLICE;
   for (const root of hostRoots) {
-    const stats = await tryLstat(root);
-    if (stats === null) continue;
-    record(root, stats);
-    if (stats.isDirectory()) queue.push({ path: root, dev: stats.dev });
-  }
-
-  const readDir = async (job: Job) => {
-    const names: string[] = [];
-    try {
-      for await (const dirent of await opendir(job.path, { bufferSize: 256 })) names.push(dirent.name);
-    } catch {
-      return; // unreadable directory: skip it, as find does
-    }
-    const prefix = job.path === '/' ? '/' : `${job.path}/`;
-    for (let i = 0; i < names.length; i += BATCH) {
-      const slice = names.slice(i, i + BATCH);
-      const stats = await Promise.all(slice.map((name) => tryLstat(prefix + name)));
-      slice.forEach((name, index) => {
-        const entryStats = stats[index];
-        if (!entryStats) return;
-        const path = prefix + name;
-        record(path, entryStats);
-        // Like find -xdev: a mount point is reported, but not descended into.
-        if (entryStats.isDirectory() && entryStats.dev === job.dev) queue.push({ path, dev: job.dev });
+    const rootStats = tryLstat(root);
+    if (rootStats === null) continue;
+    const record = (path: string, stats: BigIntStats) =>
+      accumulator.add({
+        path: toTarget(path),
+        type: fileTypeOfStats(stats),
+        mode: Number(stats.mode & 0o7777n),
+        uid: Number(stats.uid),
+        gid: Number(stats.gid),
       });
+    record(root, rootStats);
+    if (!rootStats.isDirectory()) continue;
+    const stack = [root];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      const prefix = dir === '/' ? '/' : `${dir}/`;
+      for (const name of listDir(dir)) {
+        const path = prefix + name;
+        const stats = tryLstat(path);
+        if (stats === null) continue;
+        record(path, stats);
+        // Like find -xdev: a mount point is reported, but not descended into.
+        if (stats.isDirectory() && stats.dev === rootStats.dev) stack.push(path);
+        if (--budget === 0) {
+          budget = SLICE;
+          await yieldToEventLoop();
+        }
+      }
     }
-  };
-
-  await new Promise<void>((resolve, reject) => {
-    let active = 0;
-    const pump = () => {
-      if (queue.length === 0 && active === 0) {
-        resolve();
-        return;
-      }
-      while (active < CONCURRENCY && queue.length > 0) {
-        const job = queue.pop()!;
-        active++;
-        readDir(job).then(() => {
-          active--;
-          pump();
-        }, reject);
-      }
-    };
-    pump();
-  });
+  }
 }
