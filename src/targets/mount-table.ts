@@ -79,11 +79,18 @@ const SKIPPED_TYPES = new Set([
 ]);
 
 /** Mount points under these are runtime views or per-user session mounts, never walked. */
-const SKIPPED_PREFIXES = ['/proc/', '/sys/', '/run/user/', '/snap/', '/var/lib/docker/', '/var/lib/containers/'];
+const SKIPPED_PREFIXES = [
+  '/proc/',
+  '/sys/',
+  '/run/user/',
+  '/snap/',
+  '/var/lib/docker/',
+  '/var/lib/containers/',
+];
 
 /**
  * Container runtimes' filesystems (a container's rootfs is another target, scanned as such);
- * the same exclusions as CIS's audit scripts (`*/containerd/*`, `*/kubelet/pods/*`, …).
+ * the same exclusions as CIS's audit scripts (paths containing containerd/, kubelet/pods/, …).
  */
 const SKIPPED_INFIXES = ['/containerd/', '/kubelet/pods/', '/kubelet/plugins/'];
 
