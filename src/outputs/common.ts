@@ -13,13 +13,17 @@ export { SENSITIVE_MASK };
 const MIN_SCRUB_LENGTH = 4;
 
 /**
- * Returns the result with every sensitive variable masked. If the engine let a value through
- * unmasked, that value is also replaced wherever it occurs in the report (messages, evidence),
- * since a check comparing against a secret may have echoed it.
+ * Masks every sensitive variable. If the engine let a value through unmasked, that value is also
+ * replaced wherever it occurs in the report (messages, evidence) and in the remediation text
+ * passed in options (a fix generator may have filled a `{{ var }}` placeholder with it).
+ * Returns the result and options the writer must use instead of the ones it was given.
  */
-export function redactSensitive(result: ScanResult, options: ReportOptions = {}): ScanResult {
+export function redactReport(
+  result: ScanResult,
+  options: ReportOptions = {},
+): { scan: ScanResult; options: ReportOptions } {
   const names = options.sensitiveVariables ?? [];
-  if (names.length === 0) return result;
+  if (names.length === 0) return { scan: result, options };
   const variables = { ...result.variables };
   const leaked = new Set<string>();
   for (const name of names) {
@@ -30,12 +34,25 @@ export function redactSensitive(result: ScanResult, options: ReportOptions = {})
     variables[name] = SENSITIVE_MASK;
   }
   const masked = { ...result, variables };
-  if (leaked.size === 0) return masked;
+  if (leaked.size === 0) return { scan: masked, options };
   // Longest first so a secret containing another secret is replaced whole.
   const secrets = [...leaked].sort((a, b) => b.length - a.length);
   const scrub = (text: string): string =>
     secrets.reduce((acc, secret) => acc.split(secret).join(SENSITIVE_MASK), text);
-  return deepMapStrings(masked, scrub) as ScanResult;
+  return {
+    scan: deepMapStrings(masked, scrub) as ScanResult,
+    options: options.remediations
+      ? {
+          ...options,
+          remediations: deepMapStrings(options.remediations, scrub) as ReportOptions['remediations'],
+        }
+      : options,
+  };
+}
+
+/** The scan result part of `redactReport`, for writers that take nothing else from options. */
+export function redactSensitive(result: ScanResult, options: ReportOptions = {}): ScanResult {
+  return redactReport(result, options).scan;
 }
 
 function deepMapStrings(value: unknown, map: (text: string) => string): unknown {

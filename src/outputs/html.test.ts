@@ -104,8 +104,15 @@ describe('html report', () => {
   });
 
   it('never prints a sensitive value', () => {
-    const out = renderHtml(leakyScanResult(), { sensitiveVariables: SENSITIVE });
+    const out = renderHtml(leakyScanResult(), {
+      sensitiveVariables: SENSITIVE,
+      // A fix generator that filled a placeholder with the secret.
+      remediations: {
+        'grub-password-set': { bash: `echo 'password_pbkdf2 root ${LEAKED_SECRET}' >> grub.cfg` },
+      },
+    });
     expect(out).not.toContain(LEAKED_SECRET);
     expect(out).toContain('<tr><td><code>grub_password_hash</code></td><td><code>********</code></td></tr>');
+    expect(out).toContain('password_pbkdf2 root ********');
   });
 });

@@ -14,7 +14,7 @@ import {
   formatDuration,
   formatScore,
   orderForReport,
-  redactSensitive,
+  redactReport,
 } from './common.js';
 import { escapeHtml as esc } from './escape.js';
 import type { Remediation, ReportOptions } from './options.js';
@@ -129,8 +129,8 @@ function otherRow(rule: RuleResult): string {
   );
 }
 
-export function renderHtml(result: ScanResult, options: ReportOptions = {}): string {
-  const scan = redactSensitive(result, options);
+export function renderHtml(result: ScanResult, reportOptions: ReportOptions = {}): string {
+  const { scan, options } = redactReport(result, reportOptions);
   const ordered = orderForReport(scan.results);
   const attention = ordered.filter((r) => ATTENTION.has(r.status));
   const others = ordered.filter((r) => !ATTENTION.has(r.status));

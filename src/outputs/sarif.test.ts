@@ -164,8 +164,14 @@ describe('sarif report', () => {
   });
 
   it('never prints a sensitive value', () => {
-    const out = renderSarif(leakyScanResult(), { sensitiveVariables: SENSITIVE });
+    const out = renderSarif(leakyScanResult(), {
+      sensitiveVariables: SENSITIVE,
+      remediations: { 'grub-password-set': { manual: `Set the hash to ${LEAKED_SECRET}.` } },
+    });
     expect(out).not.toContain(LEAKED_SECRET);
     expect(parse(out).results.map((r) => r.ruleId)).toContain('grub-password-set');
+    expect(parse(out).tool.driver.rules.find((r) => r.id === 'grub-password-set')?.help?.text).toBe(
+      'Set the hash to ********.',
+    );
   });
 });

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Evidence, RuleResult, ScanResult, Severity } from '../core/results.js';
-import { describeEvidence, orderForReport, redactSensitive } from './common.js';
+import { describeEvidence, orderForReport, redactReport } from './common.js';
 import type { ReportOptions } from './options.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -146,8 +146,8 @@ function automationId(scan: ScanResult): string {
   return `vouch/${slug(scan.profile?.id ?? 'default')}/${slug(target)}/`;
 }
 
-export function renderSarif(result: ScanResult, options: ReportOptions = {}): string {
-  const scan = redactSensitive(result, options);
+export function renderSarif(result: ScanResult, reportOptions: ReportOptions = {}): string {
+  const { scan, options } = redactReport(result, reportOptions);
   // One descriptor per rule id, in scan order, so ruleIndex is stable for a given profile.
   const rules: RuleResult[] = [];
   const ruleIndex = new Map<string, number>();
