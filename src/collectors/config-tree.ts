@@ -25,12 +25,33 @@ interface Include {
   expand(sources: SourceRecorder): Promise<GlobFile[] | string[]>;
 }
 
-/** Splits arguments on whitespace, honouring double quotes (sshd's argv_split). */
+/**
+ * Splits arguments like sshd's argv_split: whitespace separates, double quotes group (anywhere in
+ * a word), a backslash escapes the next character.
+ */
 export function splitArguments(text: string): string[] {
   const args: string[] = [];
-  for (const match of text.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) {
-    args.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : (match[2] ?? ''));
+  let current = '';
+  let inWord = false;
+  let quoted = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (char === '\\' && index + 1 < text.length) {
+      current += text[++index];
+      inWord = true;
+    } else if (char === '"') {
+      quoted = !quoted;
+      inWord = true;
+    } else if (!quoted && /\s/.test(char)) {
+      if (inWord) args.push(current);
+      current = '';
+      inWord = false;
+    } else {
+      current += char;
+      inWord = true;
+    }
   }
+  if (inWord) args.push(current);
   return args;
 }
 

@@ -11,10 +11,15 @@ import type { Transport } from '../targets/transport.js';
 import { collect, offline } from './collector.js';
 import { readText } from './read-text.js';
 
-/** `net.ipv4.ip_forward` -> `/proc/sys/net/ipv4/ip_forward`; keys already in path form are kept. */
-export function sysctlPath(key: string): string {
-  const relative = key.includes('/') ? key.replace(/^\/+/, '') : key.replace(/\./g, '/');
-  return `/proc/sys/${relative}`;
+/**
+ * `net.ipv4.ip_forward` -> `/proc/sys/net/ipv4/ip_forward`; keys already in path form (needed for
+ * interface names holding dots, `net/ipv4/conf/eth0.100/rp_filter`) are kept. Null for a key that
+ * is empty, has empty components or climbs with `..` (it must not read outside /proc/sys).
+ */
+export function sysctlPath(key: string): string | null {
+  const parts = key.includes('/') ? key.replace(/^\/+/, '').split('/') : key.split('.');
+  if (parts.some((part) => part === '' || part === '.' || part === '..')) return null;
+  return `/proc/sys/${parts.join('/')}`;
 }
 
 export function collectSysctlRuntime(
@@ -23,10 +28,9 @@ export function collectSysctlRuntime(
 ): Promise<FactResult<'sysctl-runtime'>> {
   return collect(transport, async (sources) => {
     if (!transport.live) return offline(transport, `sysctl ${request.key}`);
-    if (request.key.split(/[./]/).includes('..') || request.key.trim() === '') {
-      return { status: 'error', message: `invalid sysctl key ${JSON.stringify(request.key)}` };
-    }
     const path = sysctlPath(request.key);
+    if (path === null)
+      return { status: 'error', message: `invalid sysctl key ${JSON.stringify(request.key)}` };
     const read = await readText(sources, path, 1024 * 1024);
     const value: SysctlRuntimeValue = { key: request.key, exists: read.text !== undefined };
     // Only the trailing newline goes: multi-value parameters keep their tab separators.

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 
 export type TreeNode =
   | string
+  | Buffer
   | { text: string; mode?: number; uid?: number; gid?: number }
   | { dir: true; mode?: number; uid?: number; gid?: number }
   | { link: string; uid?: number; gid?: number }
@@ -22,7 +23,7 @@ export async function makeTree(spec: TreeSpec, into?: string): Promise<string> {
   for (const [relative, node] of Object.entries(spec)) {
     const path = join(root, relative.replace(/^\/+/, ''));
     await mkdir(dirname(path), { recursive: true });
-    if (typeof node === 'string') {
+    if (typeof node === 'string' || Buffer.isBuffer(node)) {
       await writeFile(path, node);
     } else if ('text' in node) {
       await writeFile(path, node.text);
