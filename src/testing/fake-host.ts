@@ -7,7 +7,7 @@ import picomatch from 'picomatch';
 import { basename, dirname, normalizePath } from '../checks/common/text.js';
 import { byteOrder, splitArgs } from '../checks/parsers/lines.js';
 import { normalizeSysctlKey } from '../checks/parsers/sysctl.js';
-import { type FactRequest, factKey } from '../core/facts/fact-request.js';
+import { type FactKind, type FactRequest, type FactRequestOf, factKey } from '../core/facts/fact-request.js';
 import type { FactResult } from '../core/facts/fact-result.js';
 import type {
   CommandValue,
@@ -170,7 +170,12 @@ export class FakeHost {
       .sort(byteOrder);
   }
 
-  answer(request: FactRequest): FactResult {
+  /** Answers one request as a collector would (never throws, except for an unfaked command). */
+  answer<K extends FactKind>(request: FactRequestOf<K>): FactResult<K> {
+    return this.#answer(request as FactRequest) as FactResult<K>;
+  }
+
+  #answer(request: FactRequest): FactResult {
     const override = this.#facts.results?.[factKey(request)] ?? this.#facts.results?.[request.kind];
     if (override) return { ...override, sources: [] } as FactResult;
     switch (request.kind) {
@@ -201,8 +206,7 @@ export class FakeHost {
       }
       case 'dir-list': {
         const found = this.#node(request.path, true);
-        if (!found || found.node.type !== 'dir')
-          return ok({ path: request.path, exists: false, entries: [] });
+        if (found?.node.type !== 'dir') return ok({ path: request.path, exists: false, entries: [] });
         const entries: DirEntry[] = this.#children(found.path).map((path) => ({
           name: basename(path),
           type: this.#nodes.get(path)?.type ?? 'unknown',
@@ -214,7 +218,7 @@ export class FakeHost {
         const files: GlobFile[] = [];
         for (const dir of request.dirs) {
           const found = this.#node(dir, true);
-          if (!found || found.node.type !== 'dir') continue;
+          if (found?.node.type !== 'dir') continue;
           for (const child of this.#children(found.path)) {
             const text = this.#text(child);
             if (text !== undefined && isMatch(basename(child)))

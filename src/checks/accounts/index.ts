@@ -8,7 +8,7 @@ import { defineCheckType } from '../../core/checks/check-type.js';
 import type { FactRequest } from '../../core/facts/fact-request.js';
 import type { GroupValue, PasswdValue, ShadowEntry, ShadowValue } from '../../core/facts/fact-values.js';
 import type { CheckOutcome, Evidence } from '../../core/results.js';
-import { fail, listText, pass, plural, readFact } from '../common/outcome.js';
+import { fail, listText, pass, readFact } from '../common/outcome.js';
 
 const simple = <N extends string>(name: N) => z.object({ assert: z.literal(name) }).strict();
 
@@ -275,7 +275,15 @@ function assess(s: Spec, t: Tables): { findings: Finding[]; summary: string; ok:
       return {
         findings: [
           ...(shadow.members.length
-            ? [group(G.path, 'shadow', shadow.line, 'no members', `members ${shadow.members.join(',')}`)]
+            ? [
+                group(
+                  G.path,
+                  shadow.members.join(', '),
+                  shadow.line,
+                  'no members',
+                  `members ${shadow.members.join(',')}`,
+                ),
+              ]
             : []),
           ...P.entries
             .filter((e) => e.gid === shadow.gid)
@@ -294,6 +302,12 @@ function assess(s: Spec, t: Tables): { findings: Finding[]; summary: string; ok:
       };
     }
   }
+}
+
+/** Summaries are written for several accounts ("have …"); one account reads "has …". */
+function singular(summary: string): string {
+  const verbs: Record<string, string> = { have: 'has', are: 'is', share: 'shares', keep: 'keeps' };
+  return summary.replace(/^(have|are|share|keep)\b/, (verb) => verbs[verb] ?? verb);
 }
 
 function load(s: Spec, ctx: EvaluateContext): Tables | CheckOutcome {
@@ -335,7 +349,7 @@ export default defineCheckType({
       );
     const names = [...new Set(findings.map((f) => f.name))];
     return fail(
-      `${plural(names.length, 'account')} ${summary}: ${listText(names)}.`,
+      `${listText(names)} ${names.length === 1 ? singular(summary) : summary}.`,
       findings.map((f) => f.evidence),
     );
   },

@@ -1,0 +1,135 @@
+import { CheckTester } from '../../testing/check-tester.js';
+import mount from './index.js';
+
+const FSTAB = [
+  '# <file system> <mount point> <type> <options> <dump> <pass>',
+  'UUID=1 / ext4 errors=remount-ro 0 1',
+  'tmpfs /tmp tmpfs defaults,nodev,nosuid,noexec 0 0',
+  '/dev/sdb1 /var/log/ ext4 nodev 0 2',
+  '/dev/sdc1 /srv/my\\040data ext4 nodev 0 2',
+].join('\n');
+
+new CheckTester().run(mount, {
+  pass: [
+    {
+      name: 'fstab entry with all options (offline)',
+      spec: { mountPoint: '/tmp', options: ['nodev', 'nosuid', 'noexec'] },
+      files: { '/etc/fstab': FSTAB },
+      evidence: [{ source: 'file', resource: '/etc/fstab', line: 3, found: 'defaults,nodev,nosuid,noexec' }],
+      message: /live mounts not checked/,
+    },
+    {
+      name: 'trailing slash in fstab is the same mount point',
+      spec: { mountPoint: '/var/log', options: ['nodev'] },
+      files: { '/etc/fstab': FSTAB },
+      evidence: [{ line: 4 }],
+    },
+    {
+      name: 'octal-escaped space in the mount point',
+      spec: { mountPoint: '/srv/my data', options: ['nodev'] },
+      files: { '/etc/fstab': FSTAB },
+    },
+    {
+      name: 'live: mounted by a systemd unit without an fstab line',
+      spec: { mountPoint: '/tmp', options: ['nosuid'] },
+      targetKind: 'local',
+      files: { '/etc/fstab': 'UUID=1 / ext4 defaults 0 1\n' },
+      facts: {
+        mounts: [
+          { device: 'tmpfs', mountPoint: '/tmp', fsType: 'tmpfs', options: ['rw', 'nosuid', 'nodev'] },
+        ],
+      },
+      evidence: [{ source: 'mount', resource: '/tmp', found: 'rw,nosuid,nodev' }],
+    },
+    {
+      name: 'live: mounted per /proc/mounts and fstab',
+      spec: { mountPoint: '/tmp', options: ['nodev'] },
+      targetKind: 'local',
+      files: { '/etc/fstab': FSTAB, '/proc/mounts': 'tmpfs /tmp tmpfs rw,nodev,nosuid,noexec 0 0\n' },
+      evidence: [
+        { source: 'file', line: 3 },
+        { source: 'mount', resource: '/tmp' },
+      ],
+    },
+    {
+      name: 'separate filesystem required, no options',
+      spec: { mountPoint: '/var/log' },
+      files: { '/etc/fstab': FSTAB },
+    },
+  ],
+  fail: [
+    {
+      name: 'not a separate filesystem',
+      spec: { mountPoint: '/home', options: ['nodev'] },
+      files: { '/etc/fstab': FSTAB },
+      evidence: [
+        { source: 'mount', resource: '/home', expected: 'a separate filesystem', found: 'not in /etc/fstab' },
+      ],
+    },
+    {
+      name: 'fstab line lacks an option',
+      spec: { mountPoint: '/var/log', options: ['nodev', 'noexec', 'nosuid'] },
+      files: { '/etc/fstab': FSTAB },
+      evidence: [
+        {
+          source: 'file',
+          resource: '/etc/fstab',
+          line: 4,
+          found: 'nodev',
+          detail: 'missing noexec,nosuid: /dev/sdb1 /var/log/ ext4 nodev 0 2',
+        },
+      ],
+      message: /lacks noexec,nosuid in \/etc\/fstab:4/,
+    },
+    {
+      name: 'the last fstab line for a mount point is in force',
+      spec: { mountPoint: '/tmp', options: ['noexec'] },
+      files: { '/etc/fstab': `${FSTAB}\ntmpfs /tmp tmpfs defaults 0 0\n` },
+      evidence: [{ line: 6 }],
+    },
+    {
+      name: 'live: mounted without the option even though fstab has it',
+      spec: { mountPoint: '/tmp', options: ['noexec'] },
+      targetKind: 'local',
+      files: { '/etc/fstab': FSTAB },
+      facts: {
+        mounts: [{ device: 'tmpfs', mountPoint: '/tmp', fsType: 'tmpfs', options: ['rw', 'nosuid'] }],
+      },
+      evidence: [{ source: 'mount', resource: '/tmp', found: 'rw,nosuid' }],
+    },
+    {
+      name: 'live: in fstab but not mounted',
+      spec: { mountPoint: '/var/log' },
+      targetKind: 'local',
+      files: { '/etc/fstab': FSTAB },
+      evidence: [{ source: 'mount', resource: '/var/log', found: 'not mounted' }],
+    },
+  ],
+  notapplicable: [
+    {
+      name: 'optional separate filesystem absent',
+      spec: { mountPoint: '/dev/shm', required: false, options: ['noexec'] },
+      files: { '/etc/fstab': FSTAB },
+      evidence: [{ resource: '/dev/shm' }],
+    },
+    {
+      name: 'no fstab at all on a container root',
+      spec: { mountPoint: '/tmp', required: false },
+      evidence: [{ resource: '/tmp', found: 'not in /etc/fstab' }],
+    },
+  ],
+  error: [
+    {
+      name: 'mounts unreadable on a live host',
+      spec: { mountPoint: '/tmp' },
+      targetKind: 'local',
+      files: { '/etc/fstab': FSTAB },
+      facts: { results: { mounts: { status: 'error', message: '/proc/mounts: EIO' } } },
+      message: /EIO/,
+    },
+  ],
+  invalidSpec: [
+    { name: 'options as a string', spec: { mountPoint: '/tmp', options: 'nodev,nosuid' }, field: 'options' },
+    { name: 'relative mount point', spec: { mountPoint: 'tmp' }, field: 'mountPoint' },
+  ],
+});
