@@ -12,6 +12,10 @@ const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 const EXIT_NOT_FOUND = 127;
 const EXIT_NOT_EXECUTABLE = 126;
 
+function text(chunks: Buffer[]): string {
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function execLocal(argv: string[], options: ExecOptions): Promise<CommandValue> {
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new Error('cannot run an empty command'));
@@ -23,13 +27,21 @@ export function execLocal(argv: string[], options: ExecOptions): Promise<Command
     let timedOut = false;
     let settled = false;
     // LC_ALL=C: output is parsed by rules; localised messages or number formats would break them.
+    // detached: the command leads its own process group, so a timeout kills whatever it forked
+    // too; otherwise a grandchild holding the pipes open would keep the scan waiting.
     const child = spawn(file, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+      detached: true,
     });
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      finish({ exitCode: null, stdout: text(stdout), stderr: text(stderr) });
     }, options.timeoutMs);
     const finish = (value: Omit<CommandValue, 'argv' | 'timedOut'>) => {
       if (settled) return;
@@ -53,8 +65,8 @@ export function execLocal(argv: string[], options: ExecOptions): Promise<Command
     child.on('close', (code) => {
       finish({
         exitCode: timedOut ? null : code,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
+        stdout: text(stdout),
+        stderr: text(stderr),
       });
     });
   });

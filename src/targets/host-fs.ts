@@ -15,13 +15,26 @@ export interface ReadOptions {
   noFollow?: boolean;
 }
 
+function notRegular(targetPath: string): Error {
+  const error = new Error(`cannot read ${targetPath}: not a regular file`);
+  (error as NodeJS.ErrnoException).code = 'ENOTREG';
+  return error;
+}
+
 export async function hostReadFile(
   hostPath: string,
   targetPath: string,
   maxBytes: number,
   options: ReadOptions = {},
 ): Promise<{ data: Buffer; truncated: boolean } | null> {
-  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+  // Never open what is not a regular file: opening a device can have effects (a tape rewinds, a
+  // FIFO waits for a writer). The check after open closes the race with a swapped path.
+  const before = options.noFollow
+    ? await hostLstat(hostPath, targetPath)
+    : await hostStat(hostPath, targetPath);
+  if (before === null) return null;
+  if (before.type !== 'file') throw notRegular(targetPath);
+  // O_NONBLOCK: should a FIFO be swapped in after the check, opening it must not block.
   let flags = constants.O_RDONLY | constants.O_NONBLOCK;
   if (options.noFollow) flags |= constants.O_NOFOLLOW;
   let handle: Awaited<ReturnType<typeof open>>;
@@ -33,11 +46,7 @@ export async function hostReadFile(
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) {
-      const error = new Error(`cannot read ${targetPath}: not a regular file`);
-      (error as NodeJS.ErrnoException).code = 'ENOTREG';
-      throw error;
-    }
+    if (!stats.isFile()) throw notRegular(targetPath);
     // Read to EOF rather than trusting st_size: /proc files report size 0.
     const chunks: Buffer[] = [];
     let total = 0;

@@ -42,6 +42,13 @@ describe('local transport', () => {
     expect((await local.exec(['/no/such/command'], { timeoutMs: 5000 })).exitCode).toBe(127);
   });
 
+  it('kills what a timed-out command forked, without waiting for it', async () => {
+    const start = Date.now();
+    const result = await local.exec(['sh', '-c', 'sleep 30 & echo started; sleep 30'], { timeoutMs: 300 });
+    expect(result).toMatchObject({ timedOut: true, exitCode: null, stdout: 'started\n' });
+    expect(Date.now() - start).toBeLessThan(5000);
+  });
+
   it('refuses relative paths', async () => {
     await expect(local.lstat('etc/passwd')).rejects.toThrow(/absolute/);
   });
