@@ -20,7 +20,7 @@ export const MAX_DATABASE_BYTES = 64 * 1024 * 1024;
 export type Outcome<K extends FactKind> =
   | { status: 'ok'; value: FactValue<K>; volatile?: boolean; ttlMs?: number }
   | { status: 'unavailable'; reason: string; volatile?: boolean }
-  | { status: 'error'; message: string };
+  | { status: 'error'; message: string; volatile?: boolean };
 
 /** Current fingerprint of one target path: `dev:ino:size:mtimeNs`, `absent` or `unreadable`. */
 export async function fingerprintPath(transport: Transport, path: string): Promise<string> {
@@ -86,6 +86,9 @@ export async function collect<K extends FactKind>(
     outcome = { status: 'error', message: errorMessage(error) };
   }
   const durationMs = performance.now() - start;
+  // Errors are never cached: their cause (a permission, a timeout) need not show in any source's
+  // fingerprint (chmod does not change mtime), so a cached error could outlive its cause.
+  if (outcome.status === 'error') outcome = { ...outcome, volatile: true };
   return { ...outcome, sources: sources.list(), durationMs } as FactResult<K>;
 }
 
