@@ -214,13 +214,15 @@ export class FakeHost {
         return ok({ path: request.path, exists: true, entries });
       }
       case 'file-glob': {
-        const isMatch = picomatch(request.pattern);
+        // Hidden files are not read by the programs that own drop-in directories.
+        const isMatch = picomatch(request.pattern, { dot: false });
         const files: GlobFile[] = [];
         for (const dir of request.dirs) {
           const found = this.#node(dir, true);
           if (found?.node.type !== 'dir') continue;
           for (const child of this.#children(found.path)) {
-            const text = this.#text(child);
+            // A link to /dev/null is how an administrator masks a vendor file: kept, empty.
+            const text = this.#nodes.get(child)?.link === '/dev/null' ? '' : this.#text(child);
             if (text !== undefined && isMatch(basename(child)))
               files.push({ path: `${normalizePath(dir)}/${basename(child)}`, text });
           }
@@ -259,8 +261,8 @@ export class FakeHost {
       case 'shadow':
       case 'group': {
         const path = `/etc/${request.kind}`;
-        const text = this.#text(path);
-        if (text === undefined) return { status: 'error', message: `${path} does not exist`, sources: [] };
+        // Like the collector: a missing account file is an empty table (minimal images lack /etc/shadow).
+        const text = this.#text(path) ?? '';
         const parse = { passwd: parsePasswd, shadow: parseShadow, group: parseGroup }[request.kind];
         return ok({ path, entries: parse(text) });
       }
@@ -371,28 +373,27 @@ export class FakeHost {
   }
 
   #unit(unit: string) {
+    // Mirrors the collector: masks count only in /etc and /run, the unit file proper is searched
+    // past a mask, and .wants/.requires links are looked up in admin and vendor directories.
+    const masked = ['/etc/systemd/system', '/run/systemd/system'].some(
+      (dir) => this.#nodes.get(`${dir}/${unit}`)?.link === '/dev/null',
+    );
     let unitFile: { path: string; text: string } | null = null;
-    let masked = false;
     for (const dir of UNIT_DIRS) {
       const path = `${dir}/${unit}`;
-      const found = this.#node(path, true);
-      const link = this.#nodes.get(path);
-      if (!link) continue;
-      if (link.type === 'symlink' && link.link === '/dev/null') {
-        if (dir === '/etc/systemd/system' || dir === '/run/systemd/system') masked = true;
-        break;
-      }
-      if (found?.node.type === 'file') {
-        unitFile = { path, text: found.node.text ?? '' };
+      if (this.#nodes.get(path)?.link === '/dev/null') continue;
+      const text = this.#text(path);
+      if (text !== undefined) {
+        unitFile = { path, text };
         break;
       }
     }
     const wantedBy = [...this.#nodes.keys()]
       .filter(
         (path) =>
-          /^\/etc\/systemd\/system\/[^/]+\.(wants|requires)\/[^/]+$/.test(path) && basename(path) === unit,
+          /^\/(etc|run|usr\/lib|lib)\/systemd\/system\/[^/]+\.(wants|requires)\/[^/]+$/.test(path) &&
+          basename(path) === unit,
       )
-      .map((path) => basename(dirname(path)).replace(/\.(wants|requires)$/, ''))
       .sort(byteOrder);
     const value: Record<string, unknown> = { unit, unitFile, masked, wantedBy };
     if (this.live) {

@@ -49,6 +49,8 @@ function allowedIds(
       const entry = entries.find((e) => e.name === item);
       const id = entry?.uid ?? entry?.gid;
       if (id !== undefined) ids.add(id);
+      // root is uid/gid 0 by kernel convention, even on an image whose account files are empty.
+      else if (item === 'root') ids.add(0);
     }
   }
   return ids;

@@ -43,11 +43,17 @@ function isEnabled(v: SystemdUnitValue): boolean {
   return v.wantedBy.length > 0;
 }
 
+/** `/etc/systemd/system/multi-user.target.wants/x.service` -> `multi-user.target`. */
+function wantingUnit(link: string): string {
+  const parts = link.split('/');
+  return (parts.at(-2) ?? link).replace(/\.(wants|requires)$/, '');
+}
+
 function enablementText(v: SystemdUnitValue): string {
   if (isMasked(v)) return 'masked';
   if (v.unitFileState !== undefined) return v.unitFileState;
   return v.wantedBy.length > 0
-    ? `enabled (wanted by ${listText(v.wantedBy)})`
+    ? `enabled (wanted by ${listText(v.wantedBy.map(wantingUnit))})`
     : 'disabled (no WantedBy/RequiredBy links)';
 }
 

@@ -27,6 +27,17 @@ new CheckTester().run(service, {
       message: /not checked on an offline target/,
     },
     {
+      name: 'vendor (static) wants links count as enabled offline',
+      spec: { unit: 'systemd-journald.service', enabled: true },
+      files: {
+        '/usr/lib/systemd/system/systemd-journald.service': UNIT,
+        '/usr/lib/systemd/system/sysinit.target.wants/systemd-journald.service': {
+          link: '../systemd-journald.service',
+        },
+      },
+      evidence: [{ found: 'enabled (wanted by sysinit.target)' }],
+    },
+    {
       name: 'unit name without suffix means .service',
       spec: { unit: 'auditd', enabled: true },
       files: ENABLED,

@@ -40,6 +40,16 @@ new CheckTester().run(sysctl, {
       evidence: [{ resource: '/etc/sysctl.conf', line: 2 }],
     },
     {
+      name: 'a /dev/null link in /etc masks the vendor file of the same name',
+      spec: { key: KEY, value: 0, source: 'config' },
+      files: {
+        '/etc/sysctl.d/60-ok.conf': 'net.ipv4.ip_forward = 0\n',
+        '/usr/lib/sysctl.d/90-vendor.conf': 'net.ipv4.ip_forward = 1\n',
+        '/etc/sysctl.d/90-vendor.conf': { link: '/dev/null' },
+      },
+      evidence: [{ resource: '/etc/sysctl.d/60-ok.conf', found: '0' }],
+    },
+    {
       name: 'slash-separated keys and "-" prefix are the same parameter',
       spec: { key: 'net/ipv4/ip_forward', value: 0, source: 'config' },
       files: { '/etc/sysctl.d/a.conf': '-net/ipv4/ip_forward = 0\n' },
@@ -91,6 +101,15 @@ new CheckTester().run(sysctl, {
           detail: 'net.ipv4.ip_forward = 1',
         },
       ],
+    },
+    {
+      name: 'without the mask the later vendor file wins',
+      spec: { key: KEY, value: 0, source: 'config' },
+      files: {
+        '/etc/sysctl.d/60-ok.conf': 'net.ipv4.ip_forward = 0\n',
+        '/usr/lib/sysctl.d/90-vendor.conf': 'net.ipv4.ip_forward = 1\n',
+      },
+      evidence: [{ resource: '/usr/lib/sysctl.d/90-vendor.conf', line: 1, found: '1' }],
     },
     {
       name: 'a vendor file hidden by /etc does not rescue it',
