@@ -24,6 +24,11 @@ export interface FactProviderOptions {
   walk?: Pick<WalkOptions, 'roots' | 'walker'>;
 }
 
+/** A FactProvider whose `collect` result is typed by the request's kind. */
+export interface TypedFactProvider extends FactProvider {
+  collect<K extends FactKind>(request: FactRequestOf<K>): Promise<FactResult<K>>;
+}
+
 type Collectors = {
   [K in FactKind]: (
     transport: Transport,
@@ -54,8 +59,11 @@ const COLLECTORS: Collectors = {
 /** Every fact kind this layer can collect. */
 export const collectorKinds: readonly FactKind[] = Object.keys(COLLECTORS) as FactKind[];
 
-export function createFactProvider(transport: Transport, options: FactProviderOptions = {}): FactProvider {
-  return {
+export function createFactProvider(
+  transport: Transport,
+  options: FactProviderOptions = {},
+): TypedFactProvider {
+  const provider: FactProvider = {
     targetKind: transport.kind,
     async collect(request: FactRequest): Promise<FactResult> {
       const collector = COLLECTORS[request.kind] as Collectors[FactKind] | undefined;
@@ -83,6 +91,8 @@ export function createFactProvider(transport: Transport, options: FactProviderOp
       return Promise.all(paths.map((path) => fingerprintPath(transport, path)));
     },
   };
+  // Sound: each kind is dispatched to the collector of that kind, which returns FactResult<K>.
+  return provider as TypedFactProvider;
 }
 
 export { parseGroup, parsePasswd, parseShadow } from './account-files.js';
