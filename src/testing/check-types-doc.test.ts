@@ -26,8 +26,8 @@ const ILLUSTRATIVE_ONLY: Record<string, string[]> = {
 
 describe('docs/check-types.md', () => {
   const registry = createBuiltinRegistry();
-  const documented = [...doc.matchAll(/^\| `([a-z-]+)`(?: \/ `([a-z-]+)` \/ `([a-z-]+)`)?\s+\|/gm)].flatMap((m) =>
-    [m[1], m[2], m[3]].filter((id): id is string => id !== undefined),
+  const documented = [...doc.matchAll(/^\| `([a-z-]+)`(?: \/ `([a-z-]+)` \/ `([a-z-]+)`)?\s+\|/gm)].flatMap(
+    (m) => [m[1], m[2], m[3]].filter((id): id is string => id !== undefined),
   );
 
   it('documents exactly the registered check types', () => {

@@ -1,13 +1,17 @@
 /**
  * `mount`: a mount point is a separate filesystem with the required options, per /etc/fstab on
- * every target and per /proc/mounts on live ones (the options in force now).
+ * every target and per /proc/mounts on live ones (the options in force now). Without an fstab
+ * line, an enabled systemd mount unit (e.g. tmp.mount on Debian and Ubuntu) counts too, with the
+ * options of its `[Mount] Options=`.
  */
 import { z } from 'zod';
 import { defineCheckType } from '../../core/checks/check-type.js';
+import type { SystemdUnitValue } from '../../core/facts/fact-values.js';
 import type { CheckOutcome, Evidence } from '../../core/results.js';
 import { fail, listText, notApplicable, pass, readFact, readOptionalFact } from '../common/outcome.js';
 import { absolutePath } from '../common/schema.js';
 import { normalizeMountPoint, parseFstab } from '../parsers/fstab.js';
+import { parseIni } from '../parsers/ini.js';
 
 const FSTAB = '/etc/fstab';
 
@@ -19,12 +23,62 @@ const spec = z
   })
   .strict();
 
+/** `systemd-escape --path`: `/var/log` -> `var-log.mount`, `/` -> `-.mount`. */
+export function mountUnitName(mountPoint: string): string {
+  const trimmed = mountPoint.replace(/^\/+|\/+$/g, '');
+  if (trimmed === '') return '-.mount';
+  const escape = (part: string) =>
+    [...part]
+      .map((ch, i) =>
+        /[A-Za-z0-9:_]/.test(ch) || (ch === '.' && i > 0)
+          ? ch
+          : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
+      )
+      .join('');
+  return `${trimmed
+    .split('/')
+    .filter((p) => p !== '')
+    .map(escape)
+    .join('-')}.mount`;
+}
+
+interface UnitMount {
+  unit: string;
+  path: string;
+  options: string[];
+  line?: number;
+  text?: string;
+}
+
+/** The mount described by an enabled, unmasked mount unit, or null. */
+function unitMount(value: SystemdUnitValue): UnitMount | null {
+  if (!value.unitFile || value.masked || value.unitFileState === 'masked') return null;
+  const enabled =
+    value.unitFileState !== undefined
+      ? ['enabled', 'enabled-runtime', 'static', 'generated'].includes(value.unitFileState)
+      : value.wantedBy.length > 0;
+  if (!enabled) return null;
+  const options = parseIni(value.unitFile.text, value.unitFile.path)
+    .filter((a) => a.section === 'Mount' && a.key === 'Options')
+    .at(-1);
+  return {
+    unit: value.unit,
+    path: value.unitFile.path,
+    options: (options?.value ?? '').split(',').filter((o) => o !== ''),
+    ...(options ? { line: options.line, text: options.text } : {}),
+  };
+}
+
 export default defineCheckType({
   id: 'mount',
   version: 1,
   description: 'A mount point is a separate filesystem and has the required options.',
   spec,
-  facts: () => [{ kind: 'file-text', path: FSTAB }, { kind: 'mounts' }],
+  facts: (s) => [
+    { kind: 'file-text', path: FSTAB },
+    { kind: 'mounts' },
+    { kind: 'systemd-unit', unit: mountUnitName(s.mountPoint) },
+  ],
   evaluate(s, ctx): CheckOutcome {
     const mountPoint = normalizeMountPoint(s.mountPoint);
     const fstab = readFact(ctx, { kind: 'file-text', path: FSTAB }, FSTAB);
@@ -38,9 +92,14 @@ export default defineCheckType({
       .at(-1);
     const mounted = live.value?.mounts.filter((m) => normalizeMountPoint(m.mountPoint) === mountPoint).at(-1);
     const wanted = s.options.join(',');
+    const unitName = mountUnitName(mountPoint);
+    const unitFact = readFact(ctx, { kind: 'systemd-unit', unit: unitName }, `mount unit ${unitName}`);
+    if (unitFact.problem) return unitFact.problem;
+    // systemd turns fstab lines into units that win over a vendor unit, so the unit only counts without one.
+    const unit = entry ? null : unitMount(unitFact.value);
 
-    if (!entry && !mounted) {
-      const found = live.value ? 'not in /etc/fstab and not mounted' : 'not in /etc/fstab';
+    if (!entry && !mounted && !unit) {
+      const found = `not in /etc/fstab${live.value ? ', not mounted' : ''}${unitFact.value.unitFile ? `, ${unitName} not enabled` : ''}`;
       const evidence: Evidence[] = [
         { source: 'mount', resource: mountPoint, expected: 'a separate filesystem', found },
       ];
@@ -68,6 +127,22 @@ export default defineCheckType({
         missing.length ? { ...e, detail: `missing ${missing.join(',')}: ${entry.text}` } : e,
       );
     }
+    if (unit) {
+      const missing = s.options.filter((o) => !unit.options.includes(o));
+      const e: Evidence = {
+        source: 'file',
+        resource: unit.path,
+        ...(unit.line ? { line: unit.line } : {}),
+        expected: wanted ? `${mountPoint} with ${wanted}` : `${mountPoint} mounted by ${unit.unit}`,
+        found: unit.options.join(',') || '(no Options=)',
+        ...(missing.length
+          ? { detail: `missing ${missing.join(',')}: ${unit.text ?? '[Mount] has no Options='}` }
+          : unit.text
+            ? { detail: unit.text }
+            : {}),
+      };
+      (missing.length ? problems : evidence).push(e);
+    }
     if (live.value) {
       if (!mounted) {
         problems.push({
@@ -94,14 +169,16 @@ export default defineCheckType({
         p.found === 'not mounted'
           ? 'is not mounted'
           : p.source === 'file'
-            ? `lacks ${p.detail?.replace(/^missing /, '').split(':')[0]} in ${FSTAB}:${p.line}`
+            ? `lacks ${p.detail?.replace(/^missing /, '').split(':')[0]} in ${p.resource}${p.line ? `:${p.line}` : ''}`
             : `is mounted without ${p.detail?.replace(/^missing /, '').replace(/ in \/proc\/mounts$/, '')}`,
       );
       return fail(`${mountPoint} ${what.join(', and ')}.`, problems);
     }
-    const where = [entry ? `${FSTAB}:${entry.line}` : '', mounted ? 'mounted now' : ''].filter(
-      (x) => x !== '',
-    );
+    const where = [
+      entry ? `${FSTAB}:${entry.line}` : '',
+      unit ? unit.unit : '',
+      mounted ? 'mounted now' : '',
+    ].filter((x) => x !== '');
     const note = live.value ? '' : ' (live mounts not checked on an offline target)';
     return pass(
       `${mountPoint} is a separate filesystem${wanted ? ` with ${wanted}` : ''} (${listText(where)})${note}.`,

@@ -1,5 +1,20 @@
+import { describe, expect, it } from 'vitest';
 import { CheckTester } from '../../testing/check-tester.js';
-import mount from './index.js';
+import mount, { mountUnitName } from './index.js';
+
+const TMP_MOUNT =
+  '[Unit]\nDescription=Temporary Directory /tmp\n[Mount]\nWhat=tmpfs\nWhere=/tmp\nType=tmpfs\nOptions=mode=1777,strictatime,nosuid,nodev,size=50%\n';
+const TMP_UNIT = '/usr/lib/systemd/system/tmp.mount';
+const TMP_WANTS = { link: '../tmp.mount' };
+
+describe('mountUnitName', () => {
+  it.each([
+    ['/', '-.mount'],
+    ['/tmp', 'tmp.mount'],
+    ['/var/log/audit/', 'var-log-audit.mount'],
+    ['/srv/my-data', 'srv-my\\x2ddata.mount'],
+  ])('%s -> %s', (path, unit) => expect(mountUnitName(path)).toBe(unit));
+});
 
 const FSTAB = [
   '# <file system> <mount point> <type> <options> <dump> <pass>',
@@ -52,6 +67,19 @@ new CheckTester().run(mount, {
       ],
     },
     {
+      name: 'offline: an enabled systemd tmp.mount counts without an fstab line',
+      spec: { mountPoint: '/tmp', options: ['nodev', 'nosuid'] },
+      files: {
+        '/etc/fstab': 'UUID=1 / ext4 defaults 0 1\n',
+        [TMP_UNIT]: TMP_MOUNT,
+        '/etc/systemd/system/local-fs.target.wants/tmp.mount': TMP_WANTS,
+      },
+      evidence: [
+        { source: 'file', resource: TMP_UNIT, line: 7, found: 'mode=1777,strictatime,nosuid,nodev,size=50%' },
+      ],
+      message: /tmp.mount/,
+    },
+    {
       name: 'separate filesystem required, no options',
       spec: { mountPoint: '/var/log' },
       files: { '/etc/fstab': FSTAB },
@@ -80,6 +108,36 @@ new CheckTester().run(mount, {
         },
       ],
       message: /lacks noexec,nosuid in \/etc\/fstab:4/,
+    },
+    {
+      name: 'tmp.mount lacks noexec',
+      spec: { mountPoint: '/tmp', options: ['noexec'] },
+      files: { [TMP_UNIT]: TMP_MOUNT, '/usr/lib/systemd/system/local-fs.target.wants/tmp.mount': TMP_WANTS },
+      evidence: [
+        {
+          source: 'file',
+          resource: TMP_UNIT,
+          line: 7,
+          detail: 'missing noexec: Options=mode=1777,strictatime,nosuid,nodev,size=50%',
+        },
+      ],
+      message: /lacks noexec in \/usr\/lib\/systemd\/system\/tmp.mount:7/,
+    },
+    {
+      name: 'tmp.mount installed but not enabled',
+      spec: { mountPoint: '/tmp' },
+      files: { [TMP_UNIT]: TMP_MOUNT },
+      evidence: [{ source: 'mount', resource: '/tmp', found: 'not in /etc/fstab, tmp.mount not enabled' }],
+    },
+    {
+      name: 'a masked tmp.mount does not count',
+      spec: { mountPoint: '/tmp' },
+      files: {
+        [TMP_UNIT]: TMP_MOUNT,
+        '/usr/lib/systemd/system/local-fs.target.wants/tmp.mount': TMP_WANTS,
+        '/etc/systemd/system/tmp.mount': { link: '/dev/null' },
+      },
+      evidence: [{ resource: '/tmp' }],
     },
     {
       name: 'the last fstab line for a mount point is in force',
