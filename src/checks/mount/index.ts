@@ -27,7 +27,7 @@ const spec = z
 export function mountUnitName(mountPoint: string): string {
   const trimmed = mountPoint.replace(/^\/+|\/+$/g, '');
   if (trimmed === '') return '-.mount';
-  const escape = (part: string) =>
+  const escapePart = (part: string) =>
     [...part]
       .map((ch, i) =>
         /[A-Za-z0-9:_]/.test(ch) || (ch === '.' && i > 0)
@@ -38,7 +38,7 @@ export function mountUnitName(mountPoint: string): string {
   return `${trimmed
     .split('/')
     .filter((p) => p !== '')
-    .map(escape)
+    .map(escapePart)
     .join('-')}.mount`;
 }
 
