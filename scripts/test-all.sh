@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# THE whole-suite command (CI runs it through .ci/run; developers run it as
+# `npm run test:all`): Debian packages, node modules, the rootfs fixtures,
+# then build, typecheck, lint and tests.
+#
+# Exports VOUCH_FIXTURES=<abs path>/fixtures/build/rootfs for the tests; a
+# variant directory under it (base, hardened, broken) exists only if it was
+# built, so tests must skip a variant that is absent.
+# Honours VOUCH_FIXTURE_DIR / VOUCH_FIXTURE_CACHE etc. (see build-fixture.sh).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+START=$SECONDS
+STEP="start"
+
+finish() {
+  local rc=$?
+  if ((rc == 0)); then
+    echo "test-all: OK: deps, fixtures, build, typecheck, lint and tests passed in $((SECONDS - START))s"
+  else
+    echo "test-all: FAILED in step '$STEP' (exit $rc) after $((SECONDS - START))s"
+  fi
+}
+trap finish EXIT
+
+step() {
+  STEP="$1"
+  echo "==> $STEP [$((SECONDS - START))s]"
+}
+
+# debootstrap, chroot and apt need root; a developer without it gets sudo.
+AS_ROOT=()
+if ((EUID != 0)); then AS_ROOT=(sudo --preserve-env); fi
+
+step "install Debian packages"
+"${AS_ROOT[@]}" bash scripts/install-deps.sh
+
+step "node modules"
+# npm ci rewrites node_modules/.package-lock.json; a newer package-lock.json
+# means the installed tree is out of date.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+else
+  echo "node_modules is up to date"
+fi
+
+step "rootfs fixtures"
+"${AS_ROOT[@]}" bash scripts/build-fixture.sh
+VOUCH_FIXTURES="$(realpath -m "${VOUCH_FIXTURE_DIR:-$ROOT/fixtures/build}/rootfs")"
+export VOUCH_FIXTURES
+echo "VOUCH_FIXTURES=$VOUCH_FIXTURES"
+
+step "npm run build"
+npm run build
+
+step "npm run check (typecheck, lint, tests)"
+npm run check
+STEP="done"
