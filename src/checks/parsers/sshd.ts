@@ -81,7 +81,8 @@ export function resolveSshdConfig(files: readonly GlobFile[], sshDir = '/etc/ssh
           const absolute = normalizePath(pattern.startsWith('/') ? pattern : `${sshDir}/${pattern}`);
           const isMatch = picomatch(absolute, { dot: true });
           const matched = paths.filter((path) => isMatch(path)).sort(byteOrder);
-          if (matched.length === 0) result.unmatchedIncludes.push(pattern);
+          if (matched.length === 0 && !result.unmatchedIncludes.includes(pattern))
+            result.unmatchedIncludes.push(pattern);
           for (const path of matched) {
             const included = byPath.get(path);
             if (included) visit(included, depth + 1, inMatch);
