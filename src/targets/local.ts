@@ -64,7 +64,7 @@ export class LocalTransport implements Transport {
       roots = options.roots.map((root) => posix.normalize(checkAbsolute(root)));
     } else {
       const plan = planWalk(parseMountTable(await readFile('/proc/mounts', 'utf8')));
-      roots = await distinctFilesystems(plan.roots);
+      roots = plan.roots;
       skipped = plan.skipped;
     }
     return runWalk({ hostRoots: roots, toTarget: (hostPath) => hostPath, skipped }, options);
@@ -75,24 +75,6 @@ export class LocalTransport implements Transport {
   }
 
   async close(): Promise<void> {}
-}
-
-/**
- * Drops mount points that are the same directory as an earlier one (bind mounts, a filesystem
- * mounted twice): walking it again would double the cost and change nothing.
- */
-async function distinctFilesystems(roots: string[]): Promise<string[]> {
-  const seen = new Set<string>();
-  const distinct: string[] = [];
-  for (const root of roots) {
-    const stats = await hostLstat(root, root).catch(() => null);
-    if (stats === null) continue;
-    const id = `${stats.dev}:${stats.ino}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    distinct.push(root);
-  }
-  return distinct;
 }
 
 export function createLocalTransport(): Transport {

@@ -7,11 +7,11 @@
 import { readFile, readlink, realpath } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { VouchError } from '../core/errors.js';
-import type { CommandValue, DirEntry, WalkValue } from '../core/facts/fact-values.js';
+import type { CommandValue, DirEntry, MountEntry, WalkValue } from '../core/facts/fact-values.js';
 import { hostPathOf, resolveInRoot } from './confine.js';
 import { isMissingError, targetIoError } from './file-stat.js';
 import { hostLstat, hostReaddir, hostReadFile } from './host-fs.js';
-import { parseMountTable } from './mount-table.js';
+import { parseMountTable, planWalk } from './mount-table.js';
 import type { ExecOptions, Transport, TransportStat, WalkOptions } from './transport.js';
 import { runWalk } from './walk/run-walk.js';
 
@@ -77,14 +77,23 @@ export class RootDirTransport implements Transport {
 
   async walk(options: WalkOptions): Promise<WalkValue> {
     const hostRoots: string[] = [];
-    for (const root of options.roots ?? ['/']) {
-      const host = await this.resolve(root, true);
-      if (host !== null) hostRoots.push(host);
+    let skipped: string[] = [];
+    if (options.roots) {
+      for (const root of options.roots) {
+        const host = await this.resolve(root, true);
+        if (host !== null) hostRoots.push(host);
+      }
+    } else {
+      // The image's own filesystems: the root directory, plus local filesystems mounted inside it
+      // (a disk's /boot or /var mounted under DIR), each walked without crossing into others.
+      const plan = planWalk([
+        { device: '', mountPoint: '/', fsType: 'root', options: [] },
+        ...(await this.nestedMounts()),
+      ]);
+      for (const root of plan.roots) hostRoots.push(hostPathOf(this.root, root));
+      skipped = plan.skipped;
     }
-    return runWalk(
-      { hostRoots, toTarget: (hostPath) => this.toTarget(hostPath), skipped: await this.nestedMounts() },
-      options,
-    );
+    return runWalk({ hostRoots, toTarget: (hostPath) => this.toTarget(hostPath), skipped }, options);
   }
 
   /** Host path -> target path (the root prefix stripped). */
@@ -94,10 +103,11 @@ export class RootDirTransport implements Transport {
   }
 
   /**
-   * Filesystems mounted inside the root directory (e.g. a chroot's /proc): the walk does not cross
-   * into them, so they are reported as skipped, by target path.
+   * Filesystems mounted inside the root directory (a chroot's /proc, a disk's /boot), with their
+   * mount points as target paths. Read from the host's mount table: it describes the directory
+   * being scanned, not the host's own configuration.
    */
-  private async nestedMounts(): Promise<string[]> {
+  private async nestedMounts(): Promise<MountEntry[]> {
     let text: string;
     try {
       text = await readFile('/proc/mounts', 'utf8');
@@ -106,9 +116,8 @@ export class RootDirTransport implements Transport {
     }
     const prefix = this.root === '/' ? '/' : `${this.root}/`;
     return parseMountTable(text)
-      .map((mount) => mount.mountPoint)
-      .filter((mountPoint) => mountPoint.startsWith(prefix) && mountPoint !== this.root)
-      .map((mountPoint) => this.toTarget(mountPoint));
+      .filter((mount) => mount.mountPoint.startsWith(prefix) && mount.mountPoint !== this.root)
+      .map((mount) => ({ ...mount, mountPoint: this.toTarget(mount.mountPoint) }));
   }
 
   exec(argv: string[], _options: ExecOptions): Promise<CommandValue> {
