@@ -76,11 +76,14 @@ async function findWantedBy(sources: SourceRecorder, unit: string): Promise<stri
   const links: string[] = [];
   const seenDirs = new Set<string>();
   for (const dir of WANTS_DIRS) {
+    // Recorded even when absent: a directory created later (first `systemctl enable`) must
+    // invalidate the fact.
+    const stats = await sources.follow(dir);
+    if (stats?.type !== 'dir') continue;
     // /lib is /usr/lib on merged-/usr systems: list each real directory once.
     const real = await sources.transport.realpath(dir);
     if (real === null || seenDirs.has(real)) continue;
     seenDirs.add(real);
-    await sources.follow(dir);
     for (const entry of (await sources.transport.readdir(dir)) ?? []) {
       if (!entry.name.endsWith('.wants') && !entry.name.endsWith('.requires')) continue;
       if (entry.type !== 'dir' && entry.type !== 'symlink') continue;
