@@ -123,7 +123,7 @@ export class RootDirTransport implements Transport {
   exec(argv: string[], _options: ExecOptions): Promise<CommandValue> {
     return Promise.reject(
       new VouchError(
-        'E_OFFLINE_EXEC',
+        'OFFLINE_EXEC',
         `cannot run ${argv[0] ?? 'a command'} on ${this.description}: an offline root has no running system`,
       ),
     );
@@ -143,15 +143,15 @@ export async function openRootDirTransport(dir: string): Promise<RootDirTranspor
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new VouchError('E_ROOT_NOT_FOUND', `root directory does not exist: ${dir}`, { cause: error });
+      throw new VouchError('ROOT_NOT_FOUND', `root directory does not exist: ${dir}`, { cause: error });
     }
-    throw new VouchError('E_ROOT_UNREADABLE', `cannot open root directory ${dir}: ${code ?? error}`, {
+    throw new VouchError('ROOT_UNREADABLE', `cannot open root directory ${dir}: ${code ?? error}`, {
       cause: error,
     });
   }
   const stats = await hostLstat(root, '/');
   if (stats?.type !== 'dir') {
-    throw new VouchError('E_ROOT_NOT_DIR', `root is not a directory: ${dir}`);
+    throw new VouchError('ROOT_NOT_A_DIRECTORY', `root is not a directory: ${dir}`);
   }
   return new RootDirTransport(root);
 }
