@@ -82,7 +82,11 @@ export function defineComposite(kind: Kind) {
       if (anyPassed) {
         const winners = evidenceOf((_r, i) => passed[i] === true);
         const which = refs.filter((_r, i) => passed[i]).length;
-        if (kind === 'any') return outcome('pass', `${which} of ${n} alternatives passed.`, winners);
+        if (kind === 'any') {
+          const first = results.find((_r, i) => passed[i] === true);
+          const why = first ? `${first.message.replace(/\.$/, '')} ` : '';
+          return outcome('pass', `${why}(${which} of ${n} alternatives passed).`, winners);
+        }
         return outcome(
           'fail',
           `${which} of ${n} checks that must not pass did pass: ${summary(refs, results, 'pass')}.`,

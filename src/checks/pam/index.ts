@@ -112,8 +112,8 @@ export default defineCheckType({
       resource: l.file,
       line: l.line,
       expected,
-      found,
-      detail: clip(l.text),
+      found: clip(found),
+      ...(found === l.text ? {} : { detail: clip(l.text) }),
     });
     if (s.present) {
       const [hit] = satisfying;
