@@ -1,4 +1,6 @@
 /** The local host, where its answers are deterministic. */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createLocalTransport } from '../targets/local.js';
@@ -66,6 +68,36 @@ describe('collectors on the local host', () => {
     expect(await provider.collect({ kind: 'os-release' })).toMatchObject({
       status: 'ok',
       value: { id: expect.any(String) },
+    });
+  });
+
+  it.runIf(existsSync('/var/lib/dpkg/status') && existsSync('/usr/bin/dpkg-query'))(
+    'lists the same installed packages as dpkg-query',
+    async () => {
+      // dpkg-query's own ${field} syntax, not a JS template
+      const format = ['$', '{db:Status-Status} $', '{Package}\n'].join('');
+      const query = execFileSync('dpkg-query', ['-W', '-f', format], {
+        encoding: 'utf8',
+      });
+      const installed = new Set(
+        query
+          .split('\n')
+          .filter((line) => /^(installed|triggers-pending|triggers-awaited) /.test(line))
+          .map((line) => line.split(' ')[1]),
+      );
+      const result = await provider.collect({ kind: 'packages' });
+      if (result.status !== 'ok') throw new Error(JSON.stringify(result));
+      expect(result.value.manager).toBe('dpkg');
+      expect(new Set(Object.keys(result.value.packages))).toEqual(installed);
+    },
+  );
+
+  it('reads a unit from disk and asks systemd where it can, volatile', async () => {
+    const result = await provider.collect({ kind: 'systemd-unit', unit: 'vouch-no-such-unit.service' });
+    expect(result).toMatchObject({
+      status: 'ok',
+      volatile: true,
+      value: { unit: 'vouch-no-such-unit.service', unitFile: null, masked: false, wantedBy: [] },
     });
   });
 });
