@@ -74,8 +74,8 @@ describe('collectors on the local host', () => {
   it.runIf(existsSync('/var/lib/dpkg/status') && existsSync('/usr/bin/dpkg-query'))(
     'lists the same installed packages as dpkg-query',
     async () => {
-      // dpkg-query's own ${field} syntax, not a JS template
-      const format = ['$', '{db:Status-Status} $', '{Package}\n'].join('');
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own ${field} syntax
+      const format = '${db:Status-Status} ${Package}\n';
       const query = execFileSync('dpkg-query', ['-W', '-f', format], {
         encoding: 'utf8',
       });
