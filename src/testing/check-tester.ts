@@ -215,6 +215,10 @@ export class CheckTester {
     expect(result.message.includes('\n'), `${label}: the message must be one line: ${result.message}`).toBe(
       false,
     );
+    expect(
+      /[^.]\.$/.test(result.message.trim()),
+      `${label}: the message must be one sentence ending in a period: ${result.message}`,
+    ).toBe(true);
     for (const item of result.evidence) {
       expect(item.source, `${label}: evidence without a source`).toMatch(/\S/);
       expect(item.resource, `${label}: evidence without a resource`).toMatch(/\S/);

@@ -69,6 +69,12 @@ export interface FakeFacts {
     stderr?: string;
     timedOut?: boolean;
   }>;
+  /** Text of /etc/passwd, /etc/shadow, /etc/group (shortcuts for putting them in the file map). */
+  passwd?: string;
+  shadow?: string;
+  group?: string;
+  /** Text of /var/lib/dpkg/status (shortcut for the file map). */
+  dpkgStatus?: string;
   /** Replaces parts of the walk computed from the file map. */
   walk?: Partial<WalkValue>;
   /** Verbatim results by fact key (see factKey) or by fact kind. */
@@ -110,6 +116,12 @@ export class FakeHost {
   constructor(files: FakeFiles = {}, facts: FakeFacts = {}, targetKind: TargetKind = 'root') {
     this.#facts = facts;
     this.targetKind = targetKind;
+    const shortcuts: FakeFiles = {};
+    if (facts.passwd !== undefined) shortcuts['/etc/passwd'] = facts.passwd;
+    if (facts.shadow !== undefined) shortcuts['/etc/shadow'] = facts.shadow;
+    if (facts.group !== undefined) shortcuts['/etc/group'] = facts.group;
+    if (facts.dpkgStatus !== undefined) shortcuts['/var/lib/dpkg/status'] = facts.dpkgStatus;
+    files = { ...files, ...shortcuts };
     this.#nodes.set('/', { type: 'dir', mode: 0o755, uid: 0, gid: 0 });
     for (const [rawPath, spec] of Object.entries(files)) {
       if (!rawPath.startsWith('/')) throw new Error(`fake file path "${rawPath}" must be absolute`);

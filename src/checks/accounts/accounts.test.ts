@@ -44,6 +44,11 @@ new CheckTester().run(accounts, {
     },
     { name: 'unique uids', spec: { assert: 'unique-uids' }, files: FILES },
     { name: 'unique gids', spec: { assert: 'unique-gids' }, files: FILES },
+    {
+      name: 'account tables given as fact text',
+      spec: { assert: 'unique-uids' },
+      facts: { passwd: 'root:x:0:0::/root:/bin/sh\nbin:x:2:2::/bin:/usr/sbin/nologin\n' },
+    },
     { name: 'unique user names', spec: { assert: 'unique-usernames' }, files: FILES },
     { name: 'unique group names', spec: { assert: 'unique-groupnames' }, files: FILES },
     { name: 'primary groups exist', spec: { assert: 'passwd-groups-exist' }, files: FILES },

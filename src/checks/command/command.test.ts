@@ -77,6 +77,11 @@ new CheckTester({ targetKind: 'local' }).run(command, {
   invalidSpec: [
     { name: 'shell string', spec: { argv: 'aa-status --enabled' }, field: 'argv' },
     { name: 'empty argv', spec: { argv: [] }, field: 'argv' },
+    {
+      name: 'regex invalid under its flags',
+      spec: { argv: AA, stdout: { match: '\\p{L', flags: 'u' } },
+      field: 'stdout.flags',
+    },
     { name: 'stderr not supported', spec: { argv: AA, stderr: { match: 'x' } }, field: 'stderr' },
   ],
 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineCheckType } from '../../core/checks/check-type.js';
 import type { CheckOutcome, Evidence } from '../../core/results.js';
 import { errorOutcome, fail, pass, readFact } from '../common/outcome.js';
-import { regexFlags, regexSource } from '../common/schema.js';
+import { regexFlags, regexProblem, regexSource } from '../common/schema.js';
 import { clip, lineAt, lineText } from '../common/text.js';
 
 const spec = z
@@ -21,6 +21,10 @@ const spec = z
         flags: regexFlags.default('m'),
       })
       .strict()
+      .superRefine((o, ctx) => {
+        const problem = regexProblem(o.match, o.flags);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['flags'], message: problem });
+      })
       .optional(),
   })
   .strict();

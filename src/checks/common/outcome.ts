@@ -38,9 +38,17 @@ export function describeRequest(request: { kind: string } & Record<string, unkno
 
 /** Maps an unavailable fact to notchecked and a broken one to error; an ok fact maps to null. */
 export function factProblem(result: FactResult, what: string): CheckOutcome | null {
-  if (result.status === 'unavailable') return notChecked(`Cannot check ${what}: ${result.reason}.`);
-  if (result.status === 'error') return errorOutcome(`Could not read ${what}: ${result.message}.`);
+  if (result.status === 'unavailable') return notChecked(`Cannot check ${what}: ${sentence(result.reason)}`);
+  if (result.status === 'error') return errorOutcome(`Could not read ${what}: ${sentence(result.message)}`);
   return null;
+}
+
+/** Collector text as the end of one sentence: single line, exactly one final period. */
+export function sentence(text: string): string {
+  return `${text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.\s]+$/, '')}.`;
 }
 
 export type Got<K extends FactKind> =

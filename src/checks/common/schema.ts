@@ -31,6 +31,16 @@ export const regexSource = z.string().superRefine((source, ctx) => {
   }
 });
 
+/** Why `new RegExp(source, flags)` would throw (e.g. the `u` and `v` flags together), or null. */
+export function regexProblem(source: string, flags: string): string | null {
+  try {
+    new RegExp(source, flags);
+    return null;
+  } catch (error) {
+    return `invalid regex with flags "${flags}": ${(error as Error).message}`;
+  }
+}
+
 /** Drop-in directories plus a base-name glob. */
 export const globSpec = z
   .object({

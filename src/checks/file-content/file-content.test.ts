@@ -99,6 +99,7 @@ new CheckTester().run(fileContent, {
     { name: 'neither path nor glob', spec: { match: 'x' }, field: 'path' },
     { name: 'bad regex', spec: { path: '/etc/x', match: '(' }, field: 'match' },
     { name: 'bad flags', spec: { path: '/etc/x', match: 'x', flags: 'q' }, field: 'flags' },
+    { name: 'flags that cannot combine', spec: { path: '/etc/x', match: 'x', flags: 'uv' }, field: 'flags' },
     { name: 'relative glob dir', spec: { glob: { dirs: ['etc'] }, match: 'x' }, field: 'glob.dirs.0' },
   ],
 });

@@ -8,7 +8,14 @@ import type { FactRequest } from '../../core/facts/fact-request.js';
 import type { GlobFile } from '../../core/facts/fact-values.js';
 import type { CheckOutcome, Evidence } from '../../core/results.js';
 import { fail, listText, notApplicable, pass, plural, readFact } from '../common/outcome.js';
-import { absolutePath, globSpec, missingSchema, regexFlags, regexSource } from '../common/schema.js';
+import {
+  absolutePath,
+  globSpec,
+  missingSchema,
+  regexFlags,
+  regexProblem,
+  regexSource,
+} from '../common/schema.js';
 import { clip, lineAt, lineText } from '../common/text.js';
 
 const spec = z
@@ -21,9 +28,12 @@ const spec = z
     missing: missingSchema.optional(),
   })
   .strict()
-  .refine((s) => s.path !== undefined || s.glob !== undefined, {
-    message: 'needs path or glob',
-    path: ['path'],
+  .superRefine((s, ctx) => {
+    if (s.path === undefined && s.glob === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: 'needs path or glob' });
+    }
+    const problem = regexProblem(s.match, s.flags);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['flags'], message: problem });
   });
 
 type Spec = z.output<typeof spec>;
@@ -34,6 +44,9 @@ function requests(s: Spec): FactRequest[] {
   if (s.glob) out.push({ kind: 'file-glob', dirs: s.glob.dirs, pattern: s.glob.pattern });
   return out;
 }
+
+/** One evidence item per offending line, capped so a pattern matching every line cannot flood a report. */
+const MAX_EVIDENCE = 100;
 
 interface Match {
   file: string;
@@ -116,7 +129,7 @@ export default defineCheckType({
       const locations = matches.map((m) => `${m.file}:${m.line}`);
       return fail(
         `${pattern} must not appear but is found at ${listText(locations, 3)}.`,
-        matches.map((m) => ({
+        matches.slice(0, MAX_EVIDENCE).map((m) => ({
           source: 'file',
           resource: m.file,
           line: m.line,

@@ -30,7 +30,7 @@ new CheckTester().run(pkg, {
     {
       name: 'version with epoch is newer than one without',
       spec: { name: 'openssh-server', version: { op: 'gte', value: '9.9p1-1' } },
-      files: { '/var/lib/dpkg/status': STATUS },
+      facts: { dpkgStatus: STATUS },
     },
     {
       name: 'a security update revision is newer',

@@ -14,7 +14,7 @@ import {
   operatorProblem,
   operatorSchema,
 } from '../common/compare.js';
-import { fail, pass, readFact, readOptionalFact } from '../common/outcome.js';
+import { fail, pass, readFact, readOptionalFact, sentence } from '../common/outcome.js';
 import { applyDirPrecedence, SYSCTL_DIRS } from '../parsers/dropins.js';
 import {
   normalizeSysctlKey,
@@ -82,7 +82,7 @@ export default defineCheckType({
         if (s.source === 'runtime')
           return {
             status: 'notchecked',
-            message: `Cannot check runtime ${key}: ${runtime.reason}.`,
+            message: `Cannot check runtime ${key}: ${sentence(runtime.reason ?? 'unavailable')}`,
             evidence: [],
           };
         parts.push('runtime value not checked on an offline target');
