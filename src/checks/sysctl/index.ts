@@ -27,7 +27,7 @@ const SYSCTL_CONF = '/etc/sysctl.conf';
 
 const spec = z
   .object({
-    key: z.string().regex(/^[A-Za-z0-9_.*/-]+$/, 'must be a sysctl key such as net.ipv4.ip_forward'),
+    key: z.string().regex(/^[A-Za-z0-9_./-]+$/, 'must be a sysctl key such as net.ipv4.ip_forward'),
     value: expectedValueSchema,
     op: operatorSchema.default('equals'),
     source: z.enum(['both', 'config', 'runtime']).default('both'),
@@ -43,6 +43,11 @@ type Spec = z.output<typeof spec>;
 const GLOB: FactRequest & { kind: 'file-glob' } = { kind: 'file-glob', dirs: SYSCTL_DIRS, pattern: '*.conf' };
 
 /** The assignment `sysctl --system` would apply last for this key, or null. */
+/**
+ * The assignment `sysctl --system` would leave in force for this key, or null. Keys may be globs
+ * (`net.ipv4.conf.*.rp_filter`, systemd >= 247); as in systemd-sysctl, an explicit assignment of the
+ * key wins over any glob, whatever their order, and among globs the last one applied wins.
+ */
 export function effectiveSysctl(
   key: string,
   dropins: readonly GlobFile[],
@@ -50,9 +55,38 @@ export function effectiveSysctl(
 ): SysctlAssignment | null {
   const files = [...applyDirPrecedence(dropins, SYSCTL_DIRS)];
   if (sysctlConf !== undefined) files.push({ path: SYSCTL_CONF, text: sysctlConf });
-  let last: SysctlAssignment | null = null;
-  for (const file of files) for (const a of parseSysctl(file.text, file.path)) if (a.key === key) last = a;
-  return last;
+  let explicit: SysctlAssignment | null = null;
+  let glob: SysctlAssignment | null = null;
+  for (const file of files) {
+    for (const a of parseSysctl(file.text, file.path)) {
+      if (a.key === key) explicit = a;
+      else if (/[*?[]/.test(a.key) && globMatches(a.key, key)) glob = a;
+    }
+  }
+  return explicit ?? glob;
+}
+
+/** fnmatch(3) without FNM_PATHNAME, as systemd-sysctl uses it: `*` also crosses `.` separators. */
+export function globMatches(pattern: string, key: string): boolean {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] as string;
+    if (ch === '*') re += '.*';
+    else if (ch === '?') re += '.';
+    else if (ch === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end < 0) re += '\\[';
+      else {
+        const body = pattern
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = end;
+      }
+    } else re += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`).test(key);
 }
 
 export default defineCheckType({

@@ -1,5 +1,16 @@
+import { describe, expect, it } from 'vitest';
 import { CheckTester } from '../../testing/check-tester.js';
-import sysctl from './index.js';
+import sysctl, { globMatches } from './index.js';
+
+describe('globMatches', () => {
+  it.each([
+    ['net.ipv4.conf.*.rp_filter', 'net.ipv4.conf.all.rp_filter', true],
+    ['net.ipv4.conf.*.rp_filter', 'net.ipv4.conf.eth0/100.rp_filter', true],
+    ['net.ipv4.conf.eth?.rp_filter', 'net.ipv4.conf.eth1.rp_filter', true],
+    ['net.ipv4.conf.[!a]*.rp_filter', 'net.ipv4.conf.all.rp_filter', false],
+    ['net.ipv4.conf.*.rp_filter', 'net.ipv4Xconf.all.rp_filter', false],
+  ])('%s ~ %s = %s', (pattern, key, expected) => expect(globMatches(pattern, key)).toBe(expected));
+});
 
 const KEY = 'net.ipv4.ip_forward';
 
@@ -48,6 +59,17 @@ new CheckTester().run(sysctl, {
         '/etc/sysctl.d/90-vendor.conf': { link: '/dev/null' },
       },
       evidence: [{ resource: '/etc/sysctl.d/60-ok.conf', found: '0' }],
+    },
+    {
+      name: 'an explicit key wins over a later glob (systemd-sysctl)',
+      spec: { key: 'net.ipv4.conf.all.rp_filter', value: 1, source: 'config' },
+      files: {
+        '/usr/lib/sysctl.d/50-default.conf':
+          'net.ipv4.conf.default.rp_filter = 2\nnet.ipv4.conf.*.rp_filter = 2\n',
+        '/etc/sysctl.d/60-cis.conf': 'net.ipv4.conf.all.rp_filter = 1\n',
+        '/etc/sysctl.d/99-late.conf': 'net.ipv4.conf.*.rp_filter = 0\n',
+      },
+      evidence: [{ resource: '/etc/sysctl.d/60-cis.conf', line: 1, found: '1' }],
     },
     {
       name: 'slash-separated keys and "-" prefix are the same parameter',
@@ -110,6 +132,23 @@ new CheckTester().run(sysctl, {
         '/usr/lib/sysctl.d/90-vendor.conf': 'net.ipv4.ip_forward = 1\n',
       },
       evidence: [{ resource: '/usr/lib/sysctl.d/90-vendor.conf', line: 1, found: '1' }],
+    },
+    {
+      name: 'a glob assignment applies when the key is not set explicitly',
+      spec: { key: 'net.ipv4.conf.all.rp_filter', value: 1, source: 'config' },
+      files: {
+        '/usr/lib/sysctl.d/50-default.conf':
+          'net.ipv4.conf.default.rp_filter = 2\n-net.ipv4.conf.*.rp_filter = 2\n',
+      },
+      evidence: [
+        {
+          source: 'file',
+          resource: '/usr/lib/sysctl.d/50-default.conf',
+          line: 2,
+          found: '2',
+          detail: '-net.ipv4.conf.*.rp_filter = 2',
+        },
+      ],
     },
     {
       name: 'a vendor file hidden by /etc does not rescue it',
