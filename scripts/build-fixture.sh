@@ -32,6 +32,7 @@
 # that stops services from starting. /proc is mounted only for a script that
 # mentions apt/dpkg (package maintainer scripts need it). The tree's APT lists are
 # those of the base build; run `apt-get update` before installing packages.
+# /etc/resolv.conf is put back afterwards, so edits to it are lost.
 # VOUCH_VARIANT names the variant being built (harden.sh also runs for
 # "broken"). Their output goes to $BUILD_DIR/logs/<variant>.log, and
 # `apt-get clean` runs after each.
@@ -257,7 +258,8 @@ script_needs_proc() {
 restore_chroot() {
   local dir="$1"
   [[ -n "$dir" && -d "$dir" ]] || return 0
-  unmount_under "$dir/proc"
+  # Our /proc, and anything a script mounted and left behind.
+  unmount_under "$dir"
   rm -f "$dir/etc/apt/apt.conf.d/00vouch-fixture-build"
   if [[ -e "$dir/etc/.resolv.conf.vouch-save" || -L "$dir/etc/.resolv.conf.vouch-save" ]]; then
     rm -f "$dir/etc/resolv.conf"
@@ -288,9 +290,9 @@ run_in_chroot() {
   prepare_chroot "$dir" "$with_proc"
   env -i PATH="$CHROOT_PATH" HOME=/root LANG=C.UTF-8 TERM=dumb \
     DEBIAN_FRONTEND=noninteractive VOUCH_VARIANT="$label" \
-    chroot "$dir" /bin/bash -s <"$script" >>"$logf" 2>&1 || rc=$?
+    chroot "$dir" /bin/bash -s <"$script" >>"$logf" 2>&1 9>&- || rc=$?
   if ((rc == 0)); then
-    env -i PATH="$CHROOT_PATH" chroot "$dir" apt-get clean >>"$logf" 2>&1 </dev/null || rc=$?
+    env -i PATH="$CHROOT_PATH" chroot "$dir" apt-get clean >>"$logf" 2>&1 </dev/null 9>&- || rc=$?
   fi
   restore_chroot "$dir"
   if ((rc != 0)); then
@@ -382,7 +384,8 @@ command -v debootstrap >/dev/null 2>&1 || die "debootstrap is not installed (run
 
 mkdir -p "$BUILD_DIR" "$CACHE_DIR/debs" "$ROOTFS_DIR" "$LOG_DIR"
 # Serialise concurrent builds (two test runs, or a developer plus an editor
-# hook) on the same tree.
+# hook) on the same tree. Children get `9>&-` so that a daemon a script
+# leaves running cannot hold the lock.
 exec 9>"$BUILD_DIR/.lock"
 if ! flock -n 9; then
   log "another build holds $BUILD_DIR/.lock; waiting"
@@ -419,7 +422,7 @@ build_base_tarball() {
   t0="$(now)"
   if ! debootstrap --variant=minbase --arch="$ARCH" --components=main \
     --cache-dir="$CACHE_DIR/debs" --include="$INCLUDE_CSV" \
-    "$SUITE" "$tmp" "$MIRROR" >"$LOG_DIR/debootstrap.log" 2>&1; then
+    "$SUITE" "$tmp" "$MIRROR" >"$LOG_DIR/debootstrap.log" 2>&1 9>&-; then
     tail -n 40 "$LOG_DIR/debootstrap.log" >&2
     die "debootstrap failed (full log: $LOG_DIR/debootstrap.log)"
   fi
