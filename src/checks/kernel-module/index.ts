@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { defineCheckType } from '../../core/checks/check-type.js';
 import type { FactRequest } from '../../core/facts/fact-request.js';
-import type { CheckOutcome, Evidence } from '../../core/results.js';
+import type { CheckOutcome } from '../../core/results.js';
+import { Findings } from '../common/findings.js';
 import { fail, pass, readFact, readOptionalFact } from '../common/outcome.js';
 import { applyDirPrecedence, MODPROBE_DIRS } from '../parsers/dropins.js';
 import { type ModprobeCommand, normalizeModuleName, parseModprobe } from '../parsers/modprobe.js';
@@ -44,45 +45,41 @@ export default defineCheckType({
     const blacklist = mine.find((c) => c.command === 'blacklist');
     const at = (c: ModprobeCommand) => ({ resource: c.file, line: c.line, detail: c.text });
     const expectedInstall = `install ${s.module} /bin/false`;
-    const problems: Evidence[] = [];
-    const evidence: Evidence[] = [];
     const searched = `no line in ${MODPROBE_DIRS.join(', ')}`;
+    const findings = new Findings();
 
     if (!install) {
-      problems.push({
-        source: 'module',
-        resource: s.module,
-        expected: expectedInstall,
-        found: 'no install command',
-        detail: searched,
-      });
-    } else {
-      const e: Evidence = {
-        source: 'file',
-        ...at(install),
-        expected: expectedInstall,
-        found: install.args.join(' '),
-      };
-      evidence.push(e);
-      if (!DISABLING.has(install.args[0] ?? '')) problems.push(e);
-    }
-    if (s.requireBlacklist) {
-      if (!blacklist) {
-        problems.push({
+      findings.add(
+        {
           source: 'module',
           resource: s.module,
-          expected: `blacklist ${s.module}`,
-          found: 'not blacklisted',
+          expected: expectedInstall,
+          found: 'no install command',
           detail: searched,
-        });
-      } else {
-        evidence.push({
-          source: 'file',
-          ...at(blacklist),
-          expected: `blacklist ${s.module}`,
-          found: blacklist.text,
-        });
-      }
+        },
+        `has no "${expectedInstall}" line`,
+      );
+    } else {
+      const found = install.args.join(' ');
+      findings.add(
+        { source: 'file', ...at(install), expected: expectedInstall, found },
+        !DISABLING.has(install.args[0] ?? '') &&
+          `is installed with "${found}" at ${install.file}:${install.line}`,
+      );
+    }
+    if (s.requireBlacklist) {
+      findings.add(
+        blacklist
+          ? { source: 'file', ...at(blacklist), expected: `blacklist ${s.module}`, found: blacklist.text }
+          : {
+              source: 'module',
+              resource: s.module,
+              expected: `blacklist ${s.module}`,
+              found: 'not blacklisted',
+              detail: searched,
+            },
+        !blacklist && 'is not blacklisted',
+      );
     }
     let note = '';
     const loaded = readOptionalFact(ctx, { kind: 'loaded-modules' }, 'loaded kernel modules');
@@ -90,27 +87,19 @@ export default defineCheckType({
     if (loaded.value === undefined) note = ' (whether it is loaded now is not checked on an offline target)';
     else {
       const isLoaded = loaded.value.modules.some((m) => normalizeModuleName(m) === module);
-      const e: Evidence = {
-        source: 'module',
-        resource: s.module,
-        expected: 'not loaded',
-        found: isLoaded ? 'loaded' : 'not loaded',
-        detail: '/proc/modules',
-      };
-      (isLoaded ? problems : evidence).push(e);
-    }
-    if (problems.length > 0) {
-      const what = problems.map((p) =>
-        p.found === 'loaded'
-          ? 'is loaded'
-          : p.expected?.startsWith('blacklist')
-            ? 'is not blacklisted'
-            : p.found === 'no install command'
-              ? `has no "${expectedInstall}" line`
-              : `is installed with "${p.found}" at ${p.resource}:${p.line}`,
+      findings.add(
+        {
+          source: 'module',
+          resource: s.module,
+          expected: 'not loaded',
+          found: isLoaded ? 'loaded' : 'not loaded',
+          detail: '/proc/modules',
+        },
+        isLoaded && 'is loaded',
       );
-      return fail(`Kernel module ${s.module} ${what.join(', and ')}.`, problems);
     }
-    return pass(`Kernel module ${s.module} is disabled${note}.`, evidence);
+    if (findings.failed)
+      return fail(`Kernel module ${s.module} ${findings.reasonText()}.`, findings.problems);
+    return pass(`Kernel module ${s.module} is disabled${note}.`, findings.satisfied);
   },
 });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defineCheckType } from '../../core/checks/check-type.js';
 import type { SystemdUnitValue } from '../../core/facts/fact-values.js';
 import type { CheckOutcome, Evidence } from '../../core/results.js';
+import { Findings } from '../common/findings.js';
 import { fail, listText, notApplicable, pass, readFact, readOptionalFact } from '../common/outcome.js';
 import { absolutePath } from '../common/schema.js';
 import { normalizeMountPoint, parseFstab } from '../parsers/fstab.js';
@@ -111,69 +112,64 @@ export default defineCheckType({
       return fail(`${mountPoint} is not a separate filesystem (${found}).`, evidence);
     }
 
-    const problems: Evidence[] = [];
-    const evidence: Evidence[] = [];
+    const findings = new Findings();
+    const missingFrom = (options: readonly string[]) => s.options.filter((o) => !options.includes(o));
     if (entry) {
-      const missing = s.options.filter((o) => !entry.options.includes(o));
-      const e: Evidence = {
-        source: 'file',
-        resource: FSTAB,
-        line: entry.line,
-        expected: wanted ? `${mountPoint} with ${wanted}` : `${mountPoint} listed`,
-        found: entry.options.join(','),
-        detail: entry.text,
-      };
-      (missing.length ? problems : evidence).push(
-        missing.length ? { ...e, detail: `missing ${missing.join(',')}: ${entry.text}` } : e,
+      const missing = missingFrom(entry.options);
+      findings.add(
+        {
+          source: 'file',
+          resource: FSTAB,
+          line: entry.line,
+          expected: wanted ? `${mountPoint} with ${wanted}` : `${mountPoint} listed`,
+          found: entry.options.join(','),
+          detail: missing.length ? `missing ${missing.join(',')}: ${entry.text}` : entry.text,
+        },
+        missing.length > 0 && `lacks ${missing.join(',')} in ${FSTAB}:${entry.line}`,
       );
     }
     if (unit) {
-      const missing = s.options.filter((o) => !unit.options.includes(o));
-      const e: Evidence = {
-        source: 'file',
-        resource: unit.path,
-        ...(unit.line ? { line: unit.line } : {}),
-        expected: wanted ? `${mountPoint} with ${wanted}` : `${mountPoint} mounted by ${unit.unit}`,
-        found: unit.options.join(',') || '(no Options=)',
-        ...(missing.length
-          ? { detail: `missing ${missing.join(',')}: ${unit.text ?? '[Mount] has no Options='}` }
-          : unit.text
-            ? { detail: unit.text }
-            : {}),
-      };
-      (missing.length ? problems : evidence).push(e);
+      const missing = missingFrom(unit.options);
+      const text = unit.text ?? '[Mount] has no Options=';
+      findings.add(
+        {
+          source: 'file',
+          resource: unit.path,
+          ...(unit.line ? { line: unit.line } : {}),
+          expected: wanted ? `${mountPoint} with ${wanted}` : `${mountPoint} mounted by ${unit.unit}`,
+          found: unit.options.join(',') || '(no Options=)',
+          detail: missing.length ? `missing ${missing.join(',')}: ${text}` : text,
+        },
+        missing.length > 0 && `lacks ${missing.join(',')} in ${unit.path}${unit.line ? `:${unit.line}` : ''}`,
+      );
     }
     if (live.value) {
       if (!mounted) {
-        problems.push({
-          source: 'mount',
-          resource: mountPoint,
-          expected: 'mounted',
-          found: 'not mounted',
-          detail: '/proc/mounts',
-        });
+        findings.add(
+          {
+            source: 'mount',
+            resource: mountPoint,
+            expected: 'mounted',
+            found: 'not mounted',
+            detail: '/proc/mounts',
+          },
+          'is not mounted',
+        );
       } else {
-        const missing = s.options.filter((o) => !mounted.options.includes(o));
-        const e: Evidence = {
-          source: 'mount',
-          resource: mountPoint,
-          expected: wanted ? `mounted with ${wanted}` : 'mounted',
-          found: mounted.options.join(','),
-          detail: missing.length ? `missing ${missing.join(',')} in /proc/mounts` : '/proc/mounts',
-        };
-        (missing.length ? problems : evidence).push(e);
+        const missing = missingFrom(mounted.options);
+        findings.add(
+          {
+            source: 'mount',
+            resource: mountPoint,
+            expected: wanted ? `mounted with ${wanted}` : 'mounted',
+            found: mounted.options.join(','),
+            detail: missing.length ? `missing ${missing.join(',')} in /proc/mounts` : '/proc/mounts',
+          },
+          missing.length > 0 && `is mounted without ${missing.join(',')}`,
+        );
       }
     }
-    if (problems.length > 0) {
-      const what = problems.map((p) =>
-        p.found === 'not mounted'
-          ? 'is not mounted'
-          : p.source === 'file'
-            ? `lacks ${p.detail?.replace(/^missing /, '').split(':')[0]} in ${p.resource}${p.line ? `:${p.line}` : ''}`
-            : `is mounted without ${p.detail?.replace(/^missing /, '').replace(/ in \/proc\/mounts$/, '')}`,
-      );
-      return fail(`${mountPoint} ${what.join(', and ')}.`, problems);
-    }
+    if (findings.failed) return fail(`${mountPoint} ${findings.reasonText()}.`, findings.problems);
     const where = [
       entry ? `${FSTAB}:${entry.line}` : '',
       unit ? unit.unit : '',
@@ -182,7 +178,7 @@ export default defineCheckType({
     const note = live.value ? '' : ' (live mounts not checked on an offline target)';
     return pass(
       `${mountPoint} is a separate filesystem${wanted ? ` with ${wanted}` : ''} (${listText(where)})${note}.`,
-      evidence,
+      findings.satisfied,
     );
   },
 });

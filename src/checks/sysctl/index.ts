@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineCheckType } from '../../core/checks/check-type.js';
 import type { FactRequest } from '../../core/facts/fact-request.js';
 import type { GlobFile } from '../../core/facts/fact-values.js';
-import type { CheckOutcome, Evidence } from '../../core/results.js';
+import type { CheckOutcome } from '../../core/results.js';
 import {
   compareValue,
   describeExpected,
@@ -14,7 +14,8 @@ import {
   operatorProblem,
   operatorSchema,
 } from '../common/compare.js';
-import { fail, pass, readFact, readOptionalFact, sentence } from '../common/outcome.js';
+import { Findings } from '../common/findings.js';
+import { fail, notChecked, pass, readFact, readOptionalFact, sentence } from '../common/outcome.js';
 import { applyDirPrecedence, SYSCTL_DIRS } from '../parsers/dropins.js';
 import {
   normalizeSysctlKey,
@@ -105,29 +106,26 @@ export default defineCheckType({
     const key = normalizeSysctlKey(s.key);
     const expected = describeExpected(s.op, s.value);
     const matches = (found: string) => compareValue(normalizeSysctlValue(found), s.op, s.value);
-    const problems: Evidence[] = [];
-    const evidence: Evidence[] = [];
-    const parts: string[] = [];
+    const findings = new Findings();
+    const notes: string[] = [];
 
     if (s.source !== 'config') {
       const runtime = readOptionalFact(ctx, { kind: 'sysctl-runtime', key }, `runtime ${key}`);
       if (runtime.problem) return runtime.problem;
       if (runtime.value === undefined) {
-        if (s.source === 'runtime')
-          return {
-            status: 'notchecked',
-            message: `Cannot check runtime ${key}: ${sentence(runtime.reason ?? 'unavailable')}`,
-            evidence: [],
-          };
-        parts.push('runtime value not checked on an offline target');
+        if (s.source === 'runtime') {
+          return notChecked(`Cannot check runtime ${key}: ${sentence(runtime.reason ?? 'unavailable')}`);
+        }
+        notes.push('runtime value not checked on an offline target');
       } else {
-        const found = runtime.value.exists
-          ? normalizeSysctlValue(runtime.value.value ?? '')
-          : 'not present in the kernel';
-        const e: Evidence = { source: 'sysctl', resource: key, expected, found, detail: 'runtime value' };
-        evidence.push(e);
-        if (!runtime.value.exists || !matches(found)) problems.push(e);
-        else parts.push(`runtime value is ${found}`);
+        const exists = runtime.value.exists;
+        const found = exists ? normalizeSysctlValue(runtime.value.value ?? '') : 'not present in the kernel';
+        const ok = exists && matches(found);
+        findings.add(
+          { source: 'sysctl', resource: key, expected, found, detail: 'runtime value' },
+          !ok && `${found} at runtime`,
+        );
+        if (ok) notes.push(`runtime value is ${found}`);
       }
     }
 
@@ -138,42 +136,38 @@ export default defineCheckType({
       if (conf.problem) return conf.problem;
       const last = effectiveSysctl(key, dropins.value.files, conf.value.exists ? conf.value.text : undefined);
       if (!last) {
-        const e: Evidence = {
-          source: 'sysctl',
-          resource: key,
-          expected: `${key} = ${expected} in a sysctl configuration file`,
-          found: 'not set',
-          detail: `searched ${SYSCTL_DIRS.map((d) => `${d}/*.conf`).join(', ')} and ${SYSCTL_CONF}`,
-        };
-        evidence.push(e);
-        problems.push(e);
+        findings.add(
+          {
+            source: 'sysctl',
+            resource: key,
+            expected: `${key} = ${expected} in a sysctl configuration file`,
+            found: 'not set',
+            detail: `searched ${SYSCTL_DIRS.map((d) => `${d}/*.conf`).join(', ')} and ${SYSCTL_CONF}`,
+          },
+          'not configured',
+        );
       } else {
-        const e: Evidence = {
-          source: 'file',
-          resource: last.file,
-          line: last.line,
-          expected: `${key} ${expected}`,
-          found: last.value,
-          detail: last.text,
-        };
-        evidence.push(e);
-        if (!matches(last.value)) problems.push(e);
-        else parts.push(`configured value is ${last.value} (${last.file}:${last.line})`);
+        const ok = matches(last.value);
+        findings.add(
+          {
+            source: 'file',
+            resource: last.file,
+            line: last.line,
+            expected: `${key} ${expected}`,
+            found: last.value,
+            detail: last.text,
+          },
+          !ok && `configured as ${last.value} at ${last.file}:${last.line}`,
+        );
+        if (ok) notes.push(`configured value is ${last.value} (${last.file}:${last.line})`);
       }
     }
 
-    if (problems.length > 0) {
-      const what = problems
-        .map((p) =>
-          p.source === 'file'
-            ? `configured as ${p.found} at ${p.resource}:${p.line}`
-            : p.detail === 'runtime value'
-              ? `${p.found} at runtime`
-              : 'not configured',
-        )
-        .join(' and ');
-      return fail(`${key} should be ${expected} but is ${what}.`, problems);
-    }
-    return pass(`${key} satisfies ${expected}: ${parts.join('; ')}.`, evidence);
+    if (findings.failed)
+      return fail(
+        `${key} should be ${expected} but is ${findings.reasons.join(' and ')}.`,
+        findings.problems,
+      );
+    return pass(`${key} satisfies ${expected}: ${notes.join('; ')}.`, findings.satisfied);
   },
 });
