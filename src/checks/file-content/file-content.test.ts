@@ -95,6 +95,14 @@ new CheckTester().run(fileContent, {
       message: /EACCES/,
     },
   ],
+  notchecked: [
+    {
+      name: 'drop-in directory not collected',
+      spec: { glob: SUDOERS_D, match: 'NOPASSWD', expect: 'absent' },
+      facts: { results: { 'file-glob': { status: 'unavailable', reason: 'sudoers.d is not readable' } } },
+      message: /sudoers.d is not readable/,
+    },
+  ],
   invalidSpec: [
     { name: 'neither path nor glob', spec: { match: 'x' }, field: 'path' },
     { name: 'bad regex', spec: { path: '/etc/x', match: '(' }, field: 'match' },

@@ -112,5 +112,13 @@ new CheckTester().run(kernelModule, {
       message: /EIO/,
     },
   ],
+  notchecked: [
+    {
+      name: 'modprobe.d not collected',
+      spec: { module: 'cramfs' },
+      facts: { results: { 'file-glob': { status: 'unavailable', reason: 'the agent does not read /etc' } } },
+      message: /Cannot check modprobe.d files: the agent does not read \/etc\.$/,
+    },
+  ],
   invalidSpec: [{ name: 'bad module name', spec: { module: 'cram fs' }, field: 'module' }],
 });

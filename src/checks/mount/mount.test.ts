@@ -186,6 +186,14 @@ new CheckTester().run(mount, {
       message: /EIO/,
     },
   ],
+  notchecked: [
+    {
+      name: 'fstab not collected',
+      spec: { mountPoint: '/tmp' },
+      facts: { results: { 'file-text': { status: 'unavailable', reason: 'excluded by policy.' } } },
+      message: /excluded by policy\.$/,
+    },
+  ],
   invalidSpec: [
     { name: 'options as a string', spec: { mountPoint: '/tmp', options: 'nodev,nosuid' }, field: 'options' },
     { name: 'relative mount point', spec: { mountPoint: 'tmp' }, field: 'mountPoint' },

@@ -164,6 +164,14 @@ new CheckTester().run(pam, {
       message: /EACCES/,
     },
   ],
+  notchecked: [
+    {
+      name: 'pam.d not collected',
+      spec: { service: 'common-auth', moduleType: 'auth', module: 'pam_faillock.so' },
+      facts: { results: { 'file-glob': { status: 'unavailable', reason: 'no access' } } },
+      message: /no access/,
+    },
+  ],
   invalidSpec: [
     {
       name: 'bad module type',
