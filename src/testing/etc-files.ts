@@ -116,10 +116,10 @@ export function parseOsRelease(text: string): OsReleaseValue {
     if (m) fields[m[1] ?? ''] = (m[2] ?? '').replace(/^["']|["']$/g, '');
   }
   return {
-    id: fields.ID ?? 'linux',
+    id: fields.ID || 'linux',
     versionId: fields.VERSION_ID ?? '',
     idLike: (fields.ID_LIKE ?? '').split(/\s+/).filter((x) => x !== ''),
-    prettyName: fields.PRETTY_NAME ?? '',
+    prettyName: fields.PRETTY_NAME || 'Linux',
     fields,
   };
 }

@@ -279,9 +279,8 @@ export class FakeHost {
         return ok({ path, entries: parse(text) });
       }
       case 'os-release': {
-        const text = this.#text('/etc/os-release') ?? this.#text('/usr/lib/os-release');
-        if (text === undefined) return { status: 'error', message: 'no os-release file', sources: [] };
-        return ok(parseOsRelease(text));
+        // Like the collector: no os-release file means a generic "linux".
+        return ok(parseOsRelease(this.#text('/etc/os-release') ?? this.#text('/usr/lib/os-release') ?? ''));
       }
       case 'command': {
         if (!this.live) return { status: 'unavailable', reason: OFFLINE_REASON, sources: [] };

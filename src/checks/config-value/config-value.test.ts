@@ -60,6 +60,16 @@ new CheckTester().run(configValue, {
       evidence: [{ resource: SSHD, line: 2, found: 'no' }],
     },
     {
+      name: 'sshd: a file included inside a Match block stays in that block',
+      spec: { format: 'sshd', key: 'PermitRootLogin', value: 'no', default: 'no' },
+      files: {
+        [SSHD]: 'Match User deploy\n  Include /etc/ssh/match.d/*.conf\nMatch all\n',
+        '/etc/ssh/match.d/a.conf': 'PermitRootLogin yes\n',
+      },
+      evidence: [{ resource: SSHD, found: 'no (built-in default; not set)' }],
+      message: /only set inside a Match block at \/etc\/ssh\/match.d\/a.conf:1/,
+    },
+    {
       name: 'sshd: keyword=value syntax',
       spec: { format: 'sshd', key: 'LoginGraceTime', op: 'lte', value: 60 },
       files: { [SSHD]: 'LoginGraceTime=30\n' },
