@@ -58,6 +58,11 @@ new CheckTester().run(fileCheck, {
       files: { '/etc/mtab': { link: '../proc/self/mounts' } },
     },
     {
+      name: 'the permission bits of an unfollowed symlink are ignored',
+      spec: { path: '/etc/localtime', mode: '0644', owner: 0 },
+      files: { '/etc/localtime': { link: '/usr/share/zoneinfo/Etc/UTC' } },
+    },
+    {
       name: 'missing accepted',
       spec: { path: '/etc/at.allow', mode: '0640', missing: 'pass' },
       evidence: [{ resource: '/etc/at.allow', found: 'missing' }],

@@ -80,7 +80,8 @@ function checkAttributes(
   });
   if (s.fileType && stat.type !== s.fileType)
     problems.push(item(`type ${s.fileType}`, `type ${stat.type ?? 'unknown'}`));
-  if (s.mode !== undefined && stat.mode !== undefined) {
+  // Linux ignores a symlink's own permission bits (always 0777), so only its target's mode means anything.
+  if (s.mode !== undefined && stat.mode !== undefined && stat.type !== 'symlink') {
     const allowed = parseMode(s.mode);
     if (s.modeExact ? stat.mode !== allowed : (stat.mode & ~allowed) !== 0) {
       const extra = stat.mode & ~allowed;

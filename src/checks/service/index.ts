@@ -8,6 +8,7 @@ import type { SystemdUnitValue } from '../../core/facts/fact-values.js';
 import type { CheckOutcome, Evidence } from '../../core/results.js';
 import { fail, listText, notApplicable, notChecked, pass, readFact } from '../common/outcome.js';
 import { missingSchema } from '../common/schema.js';
+import { parseIni } from '../parsers/ini.js';
 
 const spec = z
   .object({
@@ -36,12 +37,11 @@ function isMasked(v: SystemdUnitValue): boolean {
   return v.masked || v.unitFileState === 'masked' || v.unitFileState === 'masked-runtime';
 }
 
-function isEnabled(v: SystemdUnitValue): boolean {
-  if (isMasked(v)) return false;
-  if (v.unitFileState !== undefined)
-    return v.unitFileState === 'enabled' || v.unitFileState === 'enabled-runtime';
-  return v.wantedBy.length > 0;
-}
+/**
+ * The unit-file states for which `systemctl is-enabled` exits 0. CIS audits rely on that exit code,
+ * so a static unit (no [Install] section, started as a dependency) counts as enabled too.
+ */
+const ENABLED_STATES = new Set(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated']);
 
 /** `/etc/systemd/system/multi-user.target.wants/x.service` -> `multi-user.target`. */
 function wantingUnit(link: string): string {
@@ -49,12 +49,25 @@ function wantingUnit(link: string): string {
   return (parts.at(-2) ?? link).replace(/\.(wants|requires)$/, '');
 }
 
-function enablementText(v: SystemdUnitValue): string {
-  if (isMasked(v)) return 'masked';
-  if (v.unitFileState !== undefined) return v.unitFileState;
-  return v.wantedBy.length > 0
-    ? `enabled (wanted by ${listText(v.wantedBy.map(wantingUnit))})`
-    : 'disabled (no WantedBy/RequiredBy links)';
+/** Offline there is no systemctl: a unit file without install directives is static. */
+function isStatic(v: SystemdUnitValue): boolean {
+  if (!v.unitFile) return false;
+  return !parseIni(v.unitFile.text, v.unitFile.path).some(
+    (a) =>
+      a.section === 'Install' &&
+      ['WantedBy', 'RequiredBy', 'UpheldBy', 'Alias', 'Also'].includes(a.key) &&
+      a.value !== null,
+  );
+}
+
+function enablement(v: SystemdUnitValue): { enabled: boolean; text: string } {
+  if (isMasked(v)) return { enabled: false, text: 'masked' };
+  if (v.unitFileState !== undefined)
+    return { enabled: ENABLED_STATES.has(v.unitFileState), text: v.unitFileState };
+  if (v.wantedBy.length > 0)
+    return { enabled: true, text: `enabled (wanted by ${listText(v.wantedBy.map(wantingUnit))})` };
+  if (isStatic(v)) return { enabled: true, text: 'static (no [Install] section)' };
+  return { enabled: false, text: 'disabled (no WantedBy/RequiredBy links)' };
 }
 
 export default defineCheckType({
@@ -90,8 +103,9 @@ export default defineCheckType({
     const problems: Evidence[] = [];
     const checked: Evidence[] = [];
     if (s.enabled !== undefined) {
-      const e = item(s.enabled ? 'enabled' : 'not enabled', enablementText(v));
-      (isEnabled(v) === s.enabled ? checked : problems).push(e);
+      const state = enablement(v);
+      const e = item(s.enabled ? 'enabled' : 'not enabled', state.text);
+      (state.enabled === s.enabled ? checked : problems).push(e);
     }
     if (s.masked !== undefined) {
       const e = item(s.masked ? 'masked' : 'not masked', masked ? 'masked' : 'not masked');

@@ -38,6 +38,23 @@ new CheckTester().run(service, {
       evidence: [{ found: 'enabled (wanted by sysinit.target)' }],
     },
     {
+      name: 'offline: a static unit (no [Install]) counts as enabled, as systemctl is-enabled says',
+      spec: { unit: 'systemd-journald.service', enabled: true },
+      files: {
+        '/usr/lib/systemd/system/systemd-journald.service':
+          '[Unit]\nDescription=Journal\n[Service]\nType=notify\n',
+      },
+      evidence: [{ found: 'static (no [Install] section)' }],
+    },
+    {
+      name: 'live: static per systemd counts as enabled',
+      spec: { unit: 'systemd-journald.service', enabled: true },
+      targetKind: 'local',
+      files: { '/usr/lib/systemd/system/systemd-journald.service': UNIT },
+      facts: { units: { 'systemd-journald.service': { unitFileState: 'static', activeState: 'active' } } },
+      evidence: [{ found: 'static' }],
+    },
+    {
       name: 'unit name without suffix means .service',
       spec: { unit: 'auditd', enabled: true },
       files: ENABLED,
@@ -108,6 +125,14 @@ new CheckTester().run(service, {
       spec: { unit: 'auditd.service', enabled: false },
       files: ENABLED,
       evidence: [{ expected: 'not enabled', found: 'enabled (wanted by multi-user.target)' }],
+    },
+    {
+      name: 'live: linked units are not enabled',
+      spec: { unit: 'x.service', enabled: true },
+      targetKind: 'local',
+      files: { '/lib/systemd/system/x.service': UNIT },
+      facts: { units: { 'x.service': { unitFileState: 'linked' } } },
+      evidence: [{ expected: 'enabled', found: 'linked' }],
     },
     {
       name: 'installed but not masked',
