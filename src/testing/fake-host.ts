@@ -309,9 +309,12 @@ export class FakeHost {
     const unmatchedIncludes: string[] = [];
     const rootText = this.#text(root);
     if (rootText === undefined) return { files, unmatchedIncludes, exists: false };
+    // Like the collector: each file once, depth first, at most 16 levels (sshd's limit).
+    const seen = new Set<string>();
     const visit = (path: string, text: string, depth: number): void => {
+      seen.add(path);
       files.push({ path, text });
-      if (depth > 16) return;
+      if (depth >= 16) return;
       for (const raw of text.split(/\r?\n/)) {
         const line = raw.trim();
         const targets: string[] = [];
@@ -321,7 +324,7 @@ export class FakeHost {
           for (const arg of splitArgs(m[1] ?? '')) {
             const pattern = normalizePath(arg.startsWith('/') ? arg : `/etc/ssh/${arg}`);
             const matched = this.#globFiles(pattern);
-            if (matched.length === 0) unmatchedIncludes.push(arg);
+            if (matched.length === 0) unmatchedIncludes.push(pattern);
             targets.push(...matched);
           }
         } else {
@@ -330,18 +333,19 @@ export class FakeHost {
           const arg = m[2] ?? '';
           const target = normalizePath(arg.startsWith('/') ? arg : `${dirname(path)}/${arg}`);
           if (m[1] === 'include') {
-            if (this.#text(target) === undefined) unmatchedIncludes.push(arg);
+            if (this.#text(target) === undefined) unmatchedIncludes.push(target);
             else targets.push(target);
           } else {
             // sudo skips names ending in "~" or containing "." in an includedir.
             const inDir = this.#children(target).filter(
               (p) => !/[.~]/.test(basename(p)) && this.#text(p) !== undefined,
             );
-            if (inDir.length === 0) unmatchedIncludes.push(arg);
+            if (inDir.length === 0) unmatchedIncludes.push(target);
             targets.push(...inDir);
           }
         }
-        for (const target of targets) visit(target, this.#text(target) ?? '', depth + 1);
+        for (const target of targets)
+          if (!seen.has(target)) visit(target, this.#text(target) ?? '', depth + 1);
       }
     };
     visit(root, rootText, 0);
