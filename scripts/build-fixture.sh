@@ -5,6 +5,7 @@
 # Usage: scripts/build-fixture.sh [--rebuild] [--variant NAME]... [--help]
 #
 #   --variant NAME  build only NAME (base, hardened or broken); repeatable.
+#                   broken brings hardened up to date too: it is built on it.
 #   --rebuild       ignore the cached base tarball and the variant stamps.
 #
 # Output: stdout gets one absolute path per variant directory that is up to
@@ -17,14 +18,17 @@
 #   $BUILD_DIR/<variant>.stamp          key of the inputs the tree was built from
 #   $CACHE_DIR/base-<key>.tar.zst|gz    debootstrap + base configuration
 #   $CACHE_DIR/base-<key>.id            sha256 of that tarball (cheap identity)
+#   $CACHE_DIR/hardened-<key>.tar.zst|gz the hardened tree that broken starts from
 #   $CACHE_DIR/debs/                    debootstrap --cache-dir
 #
-# Variants, each extracted fresh from the base tarball, then rebuilt only when
-# the base or one of its scripts changed:
+# Variants, each extracted fresh from a tarball into its own directory, and
+# rebuilt only when the base or a script along its chain changed:
 #   base      the configured debootstrap tree
 #   hardened  base + fixtures/harden.sh   (run as: chroot DIR /bin/bash -s < script)
-#   broken    base + fixtures/harden.sh + fixtures/break.sh
-# A variant one of whose scripts does not exist is skipped with a warning.
+#   broken    hardened + fixtures/break.sh (extracted from a tarball of the
+#             hardened tree, so harden.sh runs once)
+# A variant whose script (or whose parent's script) does not exist is skipped
+# with a warning, and a stale tree of it is removed.
 #
 # Contract for harden.sh / break.sh: they run as root inside the chroot with
 # bash -s (so the script itself is stdin: don't let commands read stdin),
@@ -33,9 +37,9 @@
 # mentions apt/dpkg (package maintainer scripts need it). The tree's APT lists are
 # those of the base build; run `apt-get update` before installing packages.
 # /etc/resolv.conf is put back afterwards, so edits to it are lost.
-# VOUCH_VARIANT names the variant being built (harden.sh also runs for
-# "broken"). Their output goes to $BUILD_DIR/logs/<variant>.log, and
-# `apt-get clean` runs after each.
+# VOUCH_VARIANT names the variant being built. Each script is copied before
+# it runs, so editing it mid-build is safe. Output goes to
+# $BUILD_DIR/logs/<variant>.log, and `apt-get clean` runs after each script.
 #
 # Environment:
 #   VOUCH_FIXTURE_DIR      BUILD_DIR (default: <repo>/fixtures/build)
@@ -461,48 +465,89 @@ fi
 BASE_ID="$(cat "$BASE_ID_FILE")"
 
 # ---------------------------------------------------------------------------
-# Stage 2: variants. Each one is extracted fresh from the base tarball and
-# then runs its whole chain of scripts, so no variant depends on the state of
-# another variant's tree (tests or scanners may have written into those).
+# Stage 2: variants. Each tree is extracted fresh from a tarball: base from
+# the base tarball, broken from a tarball of the hardened tree taken right
+# after harden.sh ran (so harden.sh, which installs packages, runs once, and
+# no variant depends on a tree that tests or scanners may have written into).
 
-# The scripts a variant runs, in order, one per line.
-variant_chain() {
+variant_parent() {
   case "$1" in
-    base) ;;
-    hardened) printf '%s\n' "$HARDEN_SCRIPT" ;;
-    broken) printf '%s\n' "$HARDEN_SCRIPT" "$BREAK_SCRIPT" ;;
+    hardened) echo base ;;
+    broken) echo hardened ;;
   esac
 }
 
+variant_script() {
+  case "$1" in
+    hardened) echo "$HARDEN_SCRIPT" ;;
+    broken) echo "$BREAK_SCRIPT" ;;
+  esac
+}
+
+# Variants that others are built from get a tarball of their own.
+has_children() { [[ "$1" == hardened ]]; }
+
+# Scripts are copied before they are hashed and run: the key then matches
+# what actually ran, and an editor saving the file mid-build cannot feed
+# bash half of each version.
+SNAP_DIR="$(mktemp -d "${TMPDIR:-/tmp}/vouch-fixture-scripts.XXXXXX")"
+CLEANUP_TMPDIRS+=("$SNAP_DIR")
+
 declare -A VARIANT_STATE=() # variant -> ok|skipped
+declare -A VARIANT_KEY=()
+declare -A VARIANT_TARBALL=()
+VARIANT_TARBALL[base]="$BASE_TARBALL"
+
+variant_tarball_path() { # VARIANT KEY -> existing tarball, or the path to write
+  local ext
+  for ext in tar.zst tar.gz; do
+    [[ "$ext" == tar.zst ]] && ! command -v zstd >/dev/null 2>&1 && continue
+    [[ -f "$CACHE_DIR/$1-${2:0:16}.$ext" ]] && { echo "$CACHE_DIR/$1-${2:0:16}.$ext"; return; }
+  done
+  echo "$CACHE_DIR/$1-${2:0:16}.$TAR_EXT"
+}
+
+skip_variant() { # VARIANT REASON
+  warn "skipping variant '$1': $2"
+  # A tree left from an earlier build would be stale, and tests look for
+  # the directory: remove it so they skip instead.
+  if [[ -e "$ROOTFS_DIR/$1" ]]; then
+    warn "removing stale $ROOTFS_DIR/$1"
+    remove_tree "$ROOTFS_DIR/$1"
+  fi
+  rm -f "$BUILD_DIR/$1.stamp" "$BUILD_DIR/$1.packages.tsv"
+  VARIANT_STATE[$1]=skipped
+}
 
 build_variant() {
-  local v="$1" key dir tmp t0 script logf="$LOG_DIR/$1.log"
-  local -a chain=()
-  mapfile -t chain < <(variant_chain "$v")
-  for script in "${chain[@]}"; do
-    if [[ ! -f "$script" ]]; then
-      warn "skipping variant '$v': $script does not exist"
-      # A tree left from when the script existed would be stale, and tests
-      # look for the directory: remove it so they skip instead.
-      if [[ -e "$ROOTFS_DIR/$v" ]]; then
-        warn "removing stale $ROOTFS_DIR/$v"
-        remove_tree "$ROOTFS_DIR/$v"
-      fi
-      rm -f "$BUILD_DIR/$v.stamp" "$BUILD_DIR/$v.packages.tsv"
-      VARIANT_STATE[$v]=skipped
+  local v="$1" parent script snap key dir tmp t0 tarball logf="$LOG_DIR/$1.log"
+  [[ -n "${VARIANT_STATE[$v]:-}" ]] && return 0
+  parent="$(variant_parent "$v")"
+  script="$(variant_script "$v")"
+  if [[ -z "$parent" ]]; then
+    key="$(printf 'format=%s\nvariant=%s\nbase=%s\n' "$FORMAT_VERSION" "$v" "$BASE_ID" | sha256sum | cut -c1-64)"
+  else
+    build_variant "$parent"
+    if [[ "${VARIANT_STATE[$parent]}" != ok ]]; then
+      skip_variant "$v" "it is built on '$parent', which was skipped"
       return 0
     fi
-  done
-  # Everything the tree depends on: the base tarball and the scripts' text.
-  key="$(
-    printf 'format=%s\nvariant=%s\nbase=%s\n' "$FORMAT_VERSION" "$v" "$BASE_ID"
-    for script in "${chain[@]}"; do printf 'script %s\n' "$(sha256sum <"$script" | cut -c1-64)"; done
-  )"
-  key="$(printf '%s' "$key" | sha256sum | cut -c1-64)"
+    if [[ ! -f "$script" ]]; then
+      skip_variant "$v" "$script does not exist"
+      return 0
+    fi
+    snap="$SNAP_DIR/$v.sh"
+    cp "$script" "$snap"
+    key="$(printf 'format=%s\nvariant=%s\nparent=%s\nscript=%s\n' "$FORMAT_VERSION" "$v" \
+      "${VARIANT_KEY[$parent]}" "$(sha256sum <"$snap" | cut -c1-64)" | sha256sum | cut -c1-64)"
+  fi
+  VARIANT_KEY[$v]="$key"
   dir="$ROOTFS_DIR/$v"
+  tarball=""
+  if has_children "$v"; then tarball="$(variant_tarball_path "$v" "$key")"; fi
   if ((!REBUILD)) && [[ -d "$dir" && -f "$BUILD_DIR/$v.packages.tsv" &&
-    "$(cat "$BUILD_DIR/$v.stamp" 2>/dev/null)" == "$key" ]]; then
+    "$(cat "$BUILD_DIR/$v.stamp" 2>/dev/null)" == "$key" && (-z "$tarball" || -f "$tarball") ]]; then
+    [[ -z "$tarball" ]] || VARIANT_TARBALL[$v]="$tarball"
     VARIANT_STATE[$v]=ok
     return 0
   fi
@@ -512,13 +557,19 @@ build_variant() {
   CLEANUP_TMPDIRS+=("$tmp")
   remove_tree "$tmp"
   mkdir -p "$tmp"
-  decompress "$BASE_TARBALL" | tar -C "$tmp" "${TAR_OPTS[@]}" -xpf -
-  : >"$logf"
-  for script in "${chain[@]}"; do
+  decompress "${VARIANT_TARBALL[${parent:-base}]}" | tar -C "$tmp" "${TAR_OPTS[@]}" -xpf -
+  if [[ -n "$parent" ]]; then
+    : >"$logf"
     log "$v: running $script in the chroot (log: $logf)"
-    printf '### %s\n' "$script" >>"$logf"
-    run_in_chroot "$tmp" "$v" "$script"
-  done
+    run_in_chroot "$tmp" "$v" "$snap"
+  fi
+  if [[ -n "$tarball" ]]; then
+    tarball="$CACHE_DIR/$v-${key:0:16}.$TAR_EXT"
+    tar -C "$tmp" "${TAR_OPTS[@]}" --one-file-system -cf - . | compress >"$tarball.tmp"
+    mv "$tarball.tmp" "$tarball"
+    find "$CACHE_DIR" -maxdepth 1 -name "$v-*" ! -name "$v-${key:0:16}.*" -delete
+    VARIANT_TARBALL[$v]="$tarball"
+  fi
   write_manifest "$tmp" "$BUILD_DIR/$v.packages.tsv"
   rm -f "$BUILD_DIR/$v.stamp"
   remove_tree "$dir"
