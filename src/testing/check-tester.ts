@@ -17,7 +17,7 @@ import type { CheckRef, EvaluateContext, FactLookup } from '../core/checks/check
 import type { AnyCheckType, CheckTypeRegistry } from '../core/checks/registry.js';
 import { type FactRequest, factKey } from '../core/facts/fact-request.js';
 import type { FactResult } from '../core/facts/fact-result.js';
-import type { CheckOutcome, Evidence, ResultStatus } from '../core/results.js';
+import type { CheckOutcome, Evidence } from '../core/results.js';
 import type { TargetKind } from '../core/target-kind.js';
 import { type FakeFacts, type FakeFiles, FakeHost } from './fake-host.js';
 
@@ -344,5 +344,3 @@ export class CheckTester {
     return first;
   }
 }
-
-export type { ResultStatus };
