@@ -128,6 +128,20 @@ new CheckTester().run(accounts, {
       ],
     },
     {
+      name: 'UID_MIN from login.defs decides what a system account is',
+      spec: { assert: 'system-accounts-nologin' },
+      files: {
+        ...FILES,
+        '/etc/login.defs': 'UID_MIN 500\nUID_MIN\t1100\n',
+        '/etc/passwd': `${PASSWD}\nsvc:x:1050:1050::/srv:/bin/sh`,
+      },
+      evidence: [
+        { line: 5, found: 'shell /bin/bash', detail: 'account alice' },
+        { line: 6, found: 'shell /bin/sh', detail: 'account svc' },
+      ],
+      message: /^alice and svc are system accounts \(uid < 1100\) with a login shell\.$/,
+    },
+    {
       name: 'duplicate uid names both accounts',
       spec: { assert: 'unique-uids' },
       files: { ...FILES, '/etc/passwd': `${PASSWD}\nbob:x:1000:1000::/home/bob:/bin/bash` },

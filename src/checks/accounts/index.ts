@@ -9,6 +9,7 @@ import type { FactRequest } from '../../core/facts/fact-request.js';
 import type { GroupValue, PasswdValue, ShadowEntry, ShadowValue } from '../../core/facts/fact-values.js';
 import type { CheckOutcome, Evidence } from '../../core/results.js';
 import { fail, listText, pass, readFact } from '../common/outcome.js';
+import { lastWins, parseLoginDefs } from '../parsers/login-defs.js';
 
 const simple = <N extends string>(name: N) => z.object({ assert: z.literal(name) }).strict();
 
@@ -62,12 +63,16 @@ const NEEDS: Record<Assert, Array<'passwd' | 'shadow' | 'group'>> = {
 /** Accounts that shut the machine down by design keep their special shells (as CIS allows). */
 const SPECIAL_SHELL_ACCOUNTS = new Set(['root', 'sync', 'shutdown', 'halt']);
 const NOLOGIN = /(^|\/)(nologin|false)$/;
-const UID_MIN = 1000;
+const LOGIN_DEFS = '/etc/login.defs';
+/** useradd's default when login.defs does not say otherwise. */
+const DEFAULT_UID_MIN = 1000;
 
 interface Tables {
   passwd: PasswdValue;
   shadow: ShadowValue;
   group: GroupValue;
+  /** First uid of human accounts (login.defs UID_MIN): below it are system accounts. */
+  uidMin: number;
 }
 
 /** A usable password hash: not empty and not locked (`!`, `*`). */
@@ -182,11 +187,11 @@ function assess(s: Spec, t: Tables): { findings: Finding[]; summary: string; ok:
     case 'system-accounts-nologin':
       return {
         findings: P.entries
-          .filter((e) => e.uid < UID_MIN && !SPECIAL_SHELL_ACCOUNTS.has(e.name) && !NOLOGIN.test(e.shell))
+          .filter((e) => e.uid < t.uidMin && !SPECIAL_SHELL_ACCOUNTS.has(e.name) && !NOLOGIN.test(e.shell))
           .map((e) =>
             account(P.path, e.name, e.line, 'shell nologin or false', `shell ${e.shell || '(none)'}`),
           ),
-        summary: `are system accounts (uid < ${UID_MIN}) with a login shell`,
+        summary: `are system accounts (uid < ${t.uidMin}) with a login shell`,
         ok: 'Every system account has a non-login shell.',
       };
     case 'unique-uids':
@@ -317,11 +322,19 @@ function load(s: Spec, ctx: EvaluateContext): Tables | CheckOutcome {
     if (got.problem) return got.problem;
     (tables as Record<string, unknown>)[kind] = got.value;
   }
+  let uidMin = DEFAULT_UID_MIN;
+  if (s.assert === 'system-accounts-nologin') {
+    const defs = readFact(ctx, { kind: 'file-text', path: LOGIN_DEFS }, LOGIN_DEFS);
+    if (defs.problem) return defs.problem;
+    const value = lastWins(parseLoginDefs(defs.value.text ?? '', LOGIN_DEFS)).get('UID_MIN')?.value;
+    if (value !== undefined && /^\d+$/.test(value)) uidMin = Number(value);
+  }
   const empty = (path: string) => ({ path, entries: [] });
   return {
     passwd: tables.passwd ?? empty('/etc/passwd'),
     shadow: tables.shadow ?? empty('/etc/shadow'),
     group: tables.group ?? empty('/etc/group'),
+    uidMin,
   };
 }
 
@@ -330,7 +343,11 @@ export default defineCheckType({
   version: 1,
   description: 'Assertions over the accounts and groups in passwd, shadow and group.',
   spec,
-  facts: (s): FactRequest[] => NEEDS[s.assert].map((kind) => ({ kind })),
+  facts(s): FactRequest[] {
+    const requests: FactRequest[] = NEEDS[s.assert].map((kind) => ({ kind }));
+    if (s.assert === 'system-accounts-nologin') requests.push({ kind: 'file-text', path: LOGIN_DEFS });
+    return requests;
+  },
   evaluate(s, ctx): CheckOutcome {
     const tables = load(s, ctx);
     if ('status' in tables) return tables;
