@@ -271,6 +271,19 @@ new CheckTester().run(configValue, {
   ],
   error: [
     {
+      name: 'a truncated file has no knowable last value',
+      spec: { format: 'login.defs', key: 'UMASK', value: '027' },
+      facts: {
+        results: {
+          'file-text': {
+            status: 'ok',
+            value: { path: '/etc/login.defs', exists: true, text: 'UMASK 027\n', truncated: true },
+          },
+        },
+      },
+      message: /larger than the read limit/,
+    },
+    {
       name: 'config tree could not be read',
       spec: { format: 'sshd', key: 'PermitRootLogin', value: 'no' },
       facts: { results: { 'config-tree': { status: 'error', message: 'permission denied' } } },

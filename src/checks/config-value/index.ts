@@ -16,7 +16,7 @@ import {
   operatorSchema,
   scalarSchema,
 } from '../common/compare.js';
-import { fail, notApplicable, pass, readFact } from '../common/outcome.js';
+import { errorOutcome, fail, notApplicable, pass, readFact } from '../common/outcome.js';
 import { absolutePath, globSpec, missingSchema } from '../common/schema.js';
 import { applyDirPrecedence } from '../parsers/dropins.js';
 import { parseIni } from '../parsers/ini.js';
@@ -94,6 +94,14 @@ function lookup(s: Spec, ctx: EvaluateContext): Lookup {
   }
   const main = readFact(ctx, { kind: 'file-text', path }, path);
   if (main.problem) return { problem: main.problem };
+  if (main.value.truncated) {
+    // Later lines can override earlier ones, so a partial read cannot give the effective value.
+    return {
+      problem: errorOutcome(
+        `${path} is larger than the read limit, so its effective settings cannot be known.`,
+      ),
+    };
+  }
   const texts: Array<{ path: string; text: string }> = [];
   if (main.value.exists && main.value.text !== undefined) texts.push({ path, text: main.value.text });
   if (s.dropins) {

@@ -6,6 +6,18 @@ const SUDOERS_D = { dirs: ['/etc/sudoers.d'], pattern: '*' };
 new CheckTester().run(fileContent, {
   pass: [
     {
+      name: 'a match in the head of a truncated file is enough',
+      spec: { path: '/var/log/big', match: '^head' },
+      facts: {
+        results: {
+          'file-text': {
+            status: 'ok',
+            value: { path: '/var/log/big', exists: true, text: 'head\n', truncated: true },
+          },
+        },
+      },
+    },
+    {
       name: 'present in the main file',
       spec: { path: '/etc/sudoers', match: '^\\s*Defaults\\s+use_pty\\b' },
       files: { '/etc/sudoers': 'root ALL=(ALL) ALL\nDefaults use_pty\n' },
@@ -88,6 +100,20 @@ new CheckTester().run(fileContent, {
     },
   ],
   error: [
+    {
+      name: 'absence cannot be shown in a truncated file',
+      spec: { path: '/var/log/big', match: 'secret', expect: 'absent' },
+      facts: {
+        results: {
+          'file-text': {
+            status: 'ok',
+            value: { path: '/var/log/big', exists: true, text: 'head\n', truncated: true },
+          },
+        },
+      },
+      evidence: [{ resource: '/var/log/big', found: 'truncated' }],
+      message: /larger than the read limit/,
+    },
     {
       name: 'file unreadable',
       spec: { path: '/etc/sudoers', match: 'x' },

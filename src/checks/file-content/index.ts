@@ -7,7 +7,7 @@ import { defineCheckType } from '../../core/checks/check-type.js';
 import type { FactRequest } from '../../core/facts/fact-request.js';
 import type { GlobFile } from '../../core/facts/fact-values.js';
 import type { CheckOutcome, Evidence } from '../../core/results.js';
-import { fail, listText, notApplicable, pass, plural, readFact } from '../common/outcome.js';
+import { errorOutcome, fail, listText, notApplicable, pass, plural, readFact } from '../common/outcome.js';
 import {
   absolutePath,
   globSpec,
@@ -67,6 +67,13 @@ function findMatches(file: GlobFile, source: string, flags: string, all: boolean
   return out;
 }
 
+/** A file over the collector's size limit was read only in part: absence of a match proves nothing. */
+function headOnly(path: string): CheckOutcome {
+  return errorOutcome(`${path} is larger than the read limit and only its beginning was searched.`, [
+    { source: 'file', resource: path, found: 'truncated' },
+  ]);
+}
+
 export default defineCheckType({
   id: 'file-content',
   version: 1,
@@ -76,12 +83,14 @@ export default defineCheckType({
   evaluate(s, ctx): CheckOutcome {
     const files: GlobFile[] = [];
     const searched: string[] = [];
+    let truncated: string | undefined;
     if (s.path) {
       const got = readFact(ctx, { kind: 'file-text', path: s.path }, s.path);
       if (got.problem) return got.problem;
       searched.push(s.path);
       if (got.value.exists && got.value.text !== undefined)
         files.push({ path: s.path, text: got.value.text });
+      if (got.value.truncated) truncated = s.path;
     }
     if (s.glob) {
       const where = `${s.glob.dirs.join(', ')} (${s.glob.pattern})`;
@@ -114,6 +123,8 @@ export default defineCheckType({
           ]);
         }
       }
+
+      if (truncated) return headOnly(truncated);
       return fail(
         `No line matching ${pattern} was found in ${listText(files.map((f) => f.path))}.`,
         files.map((file) => ({
@@ -138,6 +149,7 @@ export default defineCheckType({
         })),
       );
     }
+    if (truncated) return headOnly(truncated);
     return pass(
       `${pattern} does not appear in ${plural(files.length, 'file')} searched.`,
       files.map((file) => ({
