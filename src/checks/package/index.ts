@@ -1,9 +1,10 @@
-/** `package`: packages are installed or absent, optionally at a version (dpkg ordering). */
+/** `package`: packages are installed or absent, optionally at a version (dpkg ordering, rpm's on rpm systems). */
 import { z } from 'zod';
 import { defineCheckType } from '../../core/checks/check-type.js';
 import type { CheckOutcome, Evidence } from '../../core/results.js';
 import { fail, listText, notChecked, pass, readFact } from '../common/outcome.js';
 import { compareDebianVersions } from '../parsers/dpkg-version.js';
+import { compareRpmVersions } from '../parsers/rpm-version.js';
 
 const VERSION_OPS = ['equals', 'not-equals', 'lt', 'lte', 'gt', 'gte'] as const;
 type VersionOp = (typeof VERSION_OPS)[number];
@@ -39,8 +40,9 @@ const OP_TEXT: Record<VersionOp, string> = {
   gte: '>=',
 };
 
-function versionOk(found: string, op: VersionOp, wanted: string): boolean {
-  const c = compareDebianVersions(found, wanted);
+function versionOk(found: string, op: VersionOp, wanted: string, manager: 'dpkg' | 'rpm'): boolean {
+  // Each package manager orders its own versions; comparing rpm versions the dpkg way mis-sorts `^`.
+  const c = manager === 'rpm' ? compareRpmVersions(found, wanted) : compareDebianVersions(found, wanted);
   if (op === 'equals') return c === 0;
   if (op === 'not-equals') return c !== 0;
   if (op === 'lt') return c < 0;
@@ -74,7 +76,9 @@ export default defineCheckType({
       const found = info ? info.version : 'not installed';
       let ok: boolean;
       if (s.state === 'absent') ok = !info;
-      else ok = !!info && (!s.version || versionOk(info.version, s.version.op, s.version.value));
+      else
+        ok =
+          !!info && (!s.version || versionOk(info.version, s.version.op, s.version.value, got.value.manager));
       const item: Evidence = { source: 'package', resource: name, expected, found };
       evidence.push(item);
       if (!ok) {

@@ -43,6 +43,27 @@ new CheckTester().run(pkg, {
       facts: { packages: [{ name: 'sudo', version: '1.9.13-1' }] },
     },
     {
+      name: 'rpm systems use rpm ordering (a ^ snapshot sorts before the next release)',
+      spec: { name: 'openssh-server', version: { op: 'lt', value: '8.7.1-1.el9' } },
+      facts: {
+        results: {
+          packages: {
+            status: 'ok',
+            value: {
+              manager: 'rpm',
+              packages: {
+                'openssh-server': {
+                  name: 'openssh-server',
+                  version: '8.7^20230101-1.el9',
+                  status: 'installed',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    {
       name: 'all names must be absent',
       spec: { names: ['telnetd', 'inetutils-telnetd'], state: 'absent' },
       facts: { packages: ['bash'] },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareDebianVersions } from './dpkg-version.js';
+import { compareRpmVersions } from './rpm-version.js';
 
 const sign = (n: number) => Math.sign(n);
 
@@ -24,5 +25,25 @@ describe('compareDebianVersions (Debian policy ordering)', () => {
   ])('%s vs %s', (a, b, expected) => {
     expect(sign(compareDebianVersions(a, b))).toBe(expected);
     expect(sign(compareDebianVersions(b, a))).toBe(-expected || 0);
+  });
+});
+
+describe('compareRpmVersions (rpmvercmp)', () => {
+  it.each([
+    ['1.0', '1.0', 0],
+    ['1.0', '2.0', -1],
+    ['2.0.1', '2.0', 1],
+    ['1.0a', '1.0', 1],
+    ['1.0~rc1', '1.0', -1],
+    ['1.0^git1', '1.0', 1],
+    ['1.0^git1', '1.0.1', -1],
+    ['1.0-1.el9', '1.0-2.el9', -1],
+    ['1:1.0', '2.0', 1],
+    ['8.7p1-38.el9', '8.7p1', 0],
+    ['1.10', '1.9', 1],
+    ['1.a', '1.1', -1],
+  ])('%s vs %s', (a, b, expected) => {
+    expect(sign(compareRpmVersions(a, b))).toBe(expected);
+    expect(sign(compareRpmVersions(b, a))).toBe(-expected || 0);
   });
 });
