@@ -22,7 +22,7 @@ export type Outcome<K extends FactKind> =
   | { status: 'unavailable'; reason: string; volatile?: boolean }
   | { status: 'error'; message: string; volatile?: boolean };
 
-/** Current fingerprint of one target path: `dev:ino:size:mtimeNs`, `absent` or `unreadable`. */
+/** Current fingerprint of one target path: `dev:ino:size:mtimeNs:ctimeNs`, `absent` or `unreadable`. */
 export async function fingerprintPath(transport: Transport, path: string): Promise<string> {
   try {
     return (await transport.lstat(path))?.fingerprint ?? ABSENT;

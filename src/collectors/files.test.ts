@@ -39,7 +39,7 @@ describe('file-text', () => {
       value: { path: '/etc/issue.net', exists: true, text: 'Authorized uses only\n' },
     });
     expect(result.sources).toEqual([
-      { path: '/etc/issue.net', fingerprint: expect.stringMatching(/^\d+:\d+:21:\d+$/) },
+      { path: '/etc/issue.net', fingerprint: expect.stringMatching(/^\d+:\d+:21:\d+:\d+$/) },
     ]);
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
   });

@@ -1,9 +1,7 @@
 /**
  * `stat`: lstat of a path, or stat through symlinks when `follow`.
- *
- * Volatile: mode and owner are this fact's value, and chmod/chown leave the fingerprint
- * (dev:ino:size:mtime) unchanged, so a cached stat could be stale. Re-collecting costs the same one
- * lstat that revalidating would.
+ * Cacheable: the fingerprint includes ctime, which chmod and chown update, so a cached mode or owner
+ * is revalidated by the same lstat that collecting it would cost.
  */
 import type { StatRequest } from '../core/facts/fact-request.js';
 import type { FactResult } from '../core/facts/fact-result.js';
@@ -15,7 +13,7 @@ export function collectStat(transport: Transport, request: StatRequest): Promise
   return collect(transport, async (sources) => {
     const path = request.path;
     const stats = request.follow ? await sources.follow(path) : await sources.lstat(path);
-    if (stats === null) return { status: 'ok', value: { path, exists: false }, volatile: true };
+    if (stats === null) return { status: 'ok', value: { path, exists: false } };
     const value: StatValue = {
       path,
       exists: true,
@@ -30,6 +28,6 @@ export function collectStat(transport: Transport, request: StatRequest): Promise
       const target = await transport.readlink(path);
       if (target !== null) value.linkTarget = target;
     }
-    return { status: 'ok', value, volatile: true };
+    return { status: 'ok', value };
   });
 }

@@ -21,9 +21,12 @@ export function fileTypeOfStats(stats: BigIntStats | Dirent): FileType {
   return 'unknown';
 }
 
-/** `dev:ino:size:mtimeNs`: changes whenever the content could have changed. */
+/**
+ * `dev:ino:size:mtimeNs:ctimeNs`: changes whenever the content could have changed (mtime) and
+ * whenever mode, owner or link count changed (ctime: chmod and chown leave mtime alone).
+ */
 export function fingerprintOf(stats: BigIntStats): string {
-  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
 }
 
 export function toTransportStat(stats: BigIntStats): TransportStat {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VouchError } from '../core/errors.js';
@@ -62,9 +62,13 @@ describe('root-dir transport', () => {
     expect(await target.lstat('/etc/missing')).toBeNull();
   });
 
-  it('fingerprints as dev:ino:size:mtimeNs', async () => {
-    const stats = await target.lstat('/etc/passwd');
-    expect(stats?.fingerprint).toMatch(/^\d+:\d+:27:\d+$/);
+  it('fingerprints as dev:ino:size:mtimeNs:ctimeNs, so chmod changes it', async () => {
+    const before = (await target.lstat('/etc/passwd'))?.fingerprint;
+    expect(before).toMatch(/^\d+:\d+:27:\d+:\d+$/);
+    await chmod(join(dir, 'etc/passwd'), 0o600);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await chmod(join(dir, 'etc/passwd'), 0o644);
+    expect((await target.lstat('/etc/passwd'))?.fingerprint).not.toBe(before);
   });
 
   it('reads through directory links and lists entries sorted', async () => {

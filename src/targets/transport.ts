@@ -16,7 +16,7 @@ export interface TransportStat {
   mtimeMs: number;
   dev: number;
   ino: number;
-  /** dev:ino:size:mtimeNs — changes whenever the content could have changed. */
+  /** dev:ino:size:mtimeNs:ctimeNs — changes whenever content, mode or owner could have changed. */
   fingerprint: string;
 }
 

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_CONTENT_DIR } from '../../src/content/builtin.js';
 import { loadContent } from '../../src/content/loader.js';
 import type { ScanResult } from '../../src/core/results.js';
-import { openTarget } from '../../src/targets/index.js';
 import { openScanSession, runSessionScan } from '../../src/scan/run-scan.js';
+import { openTarget } from '../../src/targets/index.js';
 import { fixtureRoot, plannedBreaks } from '../helpers/fixtures.js';
 
 const PROFILE = 'cis-debian12-level2-server';

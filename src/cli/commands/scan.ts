@@ -6,8 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { VouchError } from '../../core/errors.js';
 import { isReportFormat, REPORT_FORMATS, renderReport, reportFormatForPath } from '../../outputs/index.js';
-import { openTarget } from '../../targets/index.js';
 import { openScanSession, runSessionScan } from '../../scan/run-scan.js';
+import { openTarget } from '../../targets/index.js';
 import { createProgressBar } from '../progress.js';
 
 export const EXIT_PASS = 0;

@@ -8,7 +8,7 @@ import type { FactValue } from './fact-values.js';
 
 /**
  * A file or directory a fact was read from, with its fingerprint at read time
- * (`dev:ino:size:mtimeNs`, or `absent`). The cache revalidates facts by re-fingerprinting
+ * (`dev:ino:size:mtimeNs:ctimeNs`, or `absent`). The cache revalidates facts by re-fingerprinting
  * their sources; `vouch watch` watches exactly these paths.
  */
 export interface FactSource {
