@@ -22,6 +22,13 @@ new CheckTester().run(fsQuery, {
     { name: 'allow globs', spec: { find: 'sgid', allow: ['/usr/bin/*'] }, files: BASE },
     { name: 'everything owned', spec: { find: 'unowned' }, files: BASE },
     { name: 'everything grouped', spec: { find: 'ungrouped' }, files: BASE },
+    {
+      name: 'the message says what the walk did not descend into',
+      spec: { find: 'world-writable-files', allow: ['/nothing'] },
+      files: BASE,
+      facts: { walk: { skipped: ['/proc', '/sys', '/mnt/nfs'] } },
+      message: /not descended: \/proc, \/sys and \/mnt\/nfs\)\.$/,
+    },
   ],
   fail: [
     {

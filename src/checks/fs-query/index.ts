@@ -8,7 +8,7 @@ import { defineCheckType } from '../../core/checks/check-type.js';
 import type { FactRequest } from '../../core/facts/fact-request.js';
 import type { WalkEntry } from '../../core/facts/fact-values.js';
 import type { CheckOutcome, Evidence } from '../../core/results.js';
-import { fail, outcome, pass, plural, readFact } from '../common/outcome.js';
+import { fail, listText, outcome, pass, plural, readFact } from '../common/outcome.js';
 import { formatMode } from '../common/text.js';
 
 const FINDS = [
@@ -96,7 +96,9 @@ export default defineCheckType({
     const allowed = s.allow.length ? picomatch(s.allow, { dot: true }) : () => false;
     findings = findings.filter((e) => !allowed(e.path));
     const { what, expected } = DESCRIBE[s.find];
-    const scope = `${walk.value.visited} entries walked`;
+    // Say what was not walked, so a pass is not read as covering network or pseudo filesystems.
+    const skipped = walk.value.skipped.length ? `; not descended: ${listText(walk.value.skipped, 3)}` : '';
+    const scope = `${walk.value.visited} entries walked${skipped}`;
     if (findings.length === 0) {
       return pass(`No ${what} was found (${scope}).`, [
         { source: 'walk', resource: '/', found: `no ${what}`, detail: scope },
