@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +7,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Fixture-based integration tests share one built root filesystem; keep runs deterministic.
     testTimeout: 60_000,
+    // Keep the content cache of test runs (and the CLIs they spawn) out of the user's home.
+    env: { VOUCH_CACHE_DIR: join(tmpdir(), 'vouch-test-cache') },
     hookTimeout: 600_000,
   },
 });

@@ -39,7 +39,7 @@ export class ContentError extends VouchError {
   }
 }
 
-async function listYamlFiles(dir: string): Promise<string[]> {
+export async function listYamlFiles(dir: string): Promise<string[]> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -99,11 +99,12 @@ export async function loadContent(dir: string, options: LoadContentOptions = {})
     const shown = relative(process.cwd(), path);
     return shown && !shown.startsWith('..') ? shown : path;
   };
-  const read = async (path: string): Promise<YamlSource | undefined> => {
+  const read = async (path: string, optional = false): Promise<YamlSource | undefined> => {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
+      if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       problems.push({ file: rel(path), message: `cannot read: ${(error as Error).message}` });
       return undefined;
     }
@@ -129,7 +130,8 @@ export async function loadContent(dir: string, options: LoadContentOptions = {})
 
   // Variables
   const variables = new Map<string, VariableDefinition>();
-  const variablesSource = await read(join(dir, 'variables.yaml'));
+  // variables.yaml is optional: content without tunable thresholds needs none.
+  const variablesSource = await read(join(dir, 'variables.yaml'), true);
   if (variablesSource?.data != null) {
     if (typeof variablesSource.data !== 'object' || Array.isArray(variablesSource.data)) {
       problems.push({

@@ -8,7 +8,8 @@ import { hostname } from 'node:os';
 import { createBuiltinRegistry } from '../checks/index.js';
 import { createFactProvider } from '../collectors/index.js';
 import { BUILTIN_CONTENT_DIR, defaultProfileFor } from '../content/builtin.js';
-import { type Content, loadContent } from '../content/loader.js';
+import { loadContentCached } from '../content/content-cache.js';
+import type { Content } from '../content/loader.js';
 import type { CheckTypeRegistry } from '../core/checks/registry.js';
 import type { FactProvider } from '../core/engine/fact-provider.js';
 import { type EngineScan, ScanEngine, type ScanProgress } from '../core/engine/scan-engine.js';
@@ -32,6 +33,8 @@ export interface ScanOptions {
   vars?: string[];
   onProgress?: (progress: ScanProgress) => void;
   concurrency?: number;
+  /** Where validated content is cached; null disables the cache (default: ~/.cache/vouch). */
+  cacheDir?: string | null;
 }
 
 export interface ScanSession {
@@ -54,7 +57,11 @@ const TOOL_VERSION: string = JSON.parse(
 export async function openScanSession(options: ScanOptions): Promise<ScanSession> {
   const loadStart = performance.now();
   const registry = createBuiltinRegistry();
-  const content = await loadContent(options.contentDir ?? BUILTIN_CONTENT_DIR, { registry });
+  const content = await loadContentCached(options.contentDir ?? BUILTIN_CONTENT_DIR, {
+    registry,
+    toolVersion: TOOL_VERSION,
+    cacheDir: options.cacheDir,
+  });
   const provider = createFactProvider(options.transport);
 
   const osFact = await provider.collect({ kind: 'os-release' });
