@@ -126,6 +126,7 @@ new CheckTester().run(accounts, {
           detail: 'account sshd',
         },
       ],
+      message: /^sshd is a system account \(uid < 1000\) with a login shell\.$/,
     },
     {
       name: 'UID_MIN from login.defs decides what a system account is',

@@ -311,8 +311,16 @@ function assess(s: Spec, t: Tables): { findings: Finding[]; summary: string; ok:
 
 /** Summaries are written for several accounts ("have …"); one account reads "has …". */
 function singular(summary: string): string {
-  const verbs: Record<string, string> = { have: 'has', are: 'is', share: 'shares', keep: 'keeps' };
-  return summary.replace(/^(have|are|share|keep)\b/, (verb) => verbs[verb] ?? verb);
+  const phrases: Array<[RegExp, string]> = [
+    [/^are system accounts\b/, 'is a system account'],
+    [/^are members\b/, 'is a member'],
+    [/^have\b/, 'has'],
+    [/^keep their\b/, 'keeps its'],
+    [/^share\b/, 'shares'],
+    [/^are\b/, 'is'],
+  ];
+  const hit = phrases.find(([re]) => re.test(summary));
+  return hit ? summary.replace(hit[0], hit[1]) : summary;
 }
 
 function load(s: Spec, ctx: EvaluateContext): Tables | CheckOutcome {

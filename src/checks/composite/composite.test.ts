@@ -110,6 +110,26 @@ tester.run(all, {
   ],
 });
 
+tester.run(all, {
+  pass: [
+    {
+      name: 'identical children pass once in the evidence',
+      spec: { checks: [chrony, chrony] },
+      facts: { packages: ['chrony'] },
+      evidence: [{ resource: 'chrony' }],
+    },
+  ],
+  fail: [
+    {
+      name: 'children failing for the same reason are reported once',
+      spec: { checks: [chrony, chrony] },
+      facts: { packages: ['bash'] },
+      evidence: [{ resource: 'chrony', found: 'not installed' }],
+      message: /^2 of 2 required checks failed: package: Expected installed, but chrony is not installed\.$/,
+    },
+  ],
+});
+
 tester.run(none, {
   pass: [
     {

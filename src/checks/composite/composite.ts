@@ -23,11 +23,30 @@ function childEvidence(ref: CheckRef, result: CheckOutcome): Evidence[] {
     : [{ source: 'check', resource: ref.type, found: result.status, detail: result.message }];
 }
 
+/** The children's messages for one status, each once (alternatives often fail for the same reason). */
 function summary(refs: readonly CheckRef[], results: readonly CheckOutcome[], status: ResultStatus): string {
-  return results
+  const parts = results
     .map((r, i) => (r.status === status ? `${refs[i]?.type}: ${r.message.replace(/\.$/, '')}` : ''))
-    .filter((x) => x !== '')
-    .join('; ');
+    .filter((x) => x !== '');
+  return [...new Set(parts)].join('; ');
+}
+
+/** Evidence items, each once. */
+function unique(evidence: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((item) => {
+    const key = JSON.stringify([
+      item.source,
+      item.resource,
+      item.line,
+      item.expected,
+      item.found,
+      item.detail,
+    ]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function defineComposite(kind: Kind) {
@@ -49,8 +68,10 @@ export function defineComposite(kind: Kind) {
       // Informational children carry no verdict of their own; they count as satisfied.
       const passed = results.map((r) => r.status === 'pass' || r.status === 'informational');
       const evidenceOf = (pick: (r: CheckOutcome, i: number) => boolean) =>
-        refs.flatMap((ref, i) =>
-          pick(results[i] as CheckOutcome, i) ? childEvidence(ref, results[i] as CheckOutcome) : [],
+        unique(
+          refs.flatMap((ref, i) =>
+            pick(results[i] as CheckOutcome, i) ? childEvidence(ref, results[i] as CheckOutcome) : [],
+          ),
         );
       const indeterminate = INDETERMINATE.find((status) => count(status) > 0);
       const relevant = results.filter((r) => r.status !== 'notapplicable').length;
