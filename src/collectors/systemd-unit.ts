@@ -73,30 +73,56 @@ async function findMask(sources: SourceRecorder, unit: string): Promise<boolean>
 }
 
 async function findWantedBy(sources: SourceRecorder, unit: string): Promise<string[]> {
-  const links: string[] = [];
+  // Each directory level is read concurrently: a unit's enablement touches dozens of paths, and
+  // waiting for them one by one made this the slowest collector of a scan.
+  const dirs = await Promise.all(
+    WANTS_DIRS.map(async (dir) => {
+      // Recorded even when absent: a directory created later (first `systemctl enable`) must
+      // invalidate the fact.
+      const stats = await sources.follow(dir);
+      if (stats?.type !== 'dir') return null;
+      return { dir, real: await sources.transport.realpath(dir) };
+    }),
+  );
+  // /lib is /usr/lib on merged-/usr systems: list each real directory once.
   const seenDirs = new Set<string>();
-  for (const dir of WANTS_DIRS) {
-    // Recorded even when absent: a directory created later (first `systemctl enable`) must
-    // invalidate the fact.
-    const stats = await sources.follow(dir);
-    if (stats?.type !== 'dir') continue;
-    // /lib is /usr/lib on merged-/usr systems: list each real directory once.
-    const real = await sources.transport.realpath(dir);
-    if (real === null || seenDirs.has(real)) continue;
-    seenDirs.add(real);
-    for (const entry of (await sources.transport.readdir(dir)) ?? []) {
-      if (!entry.name.endsWith('.wants') && !entry.name.endsWith('.requires')) continue;
-      if (entry.type !== 'dir' && entry.type !== 'symlink') continue;
-      const wantsDir = `${dir}/${entry.name}`;
-      await sources.follow(wantsDir);
-      const link = `${wantsDir}/${unit}`;
-      if ((await sources.transport.lstat(link)) !== null) {
-        await sources.lstat(link);
-        links.push(link);
-      }
-    }
-  }
-  return links;
+  const unique = dirs.filter((entry): entry is { dir: string; real: string } => {
+    if (entry === null || entry.real === null || seenDirs.has(entry.real)) return false;
+    seenDirs.add(entry.real);
+    return true;
+  });
+  const perDir = await Promise.all(
+    unique.map(async ({ dir }) => {
+      const entries = (await sources.transport.readdir(dir)) ?? [];
+      const wants = entries.filter(
+        (entry) =>
+          (entry.name.endsWith('.wants') || entry.name.endsWith('.requires')) &&
+          (entry.type === 'dir' || entry.type === 'symlink'),
+      );
+      const found = await Promise.all(
+        wants.map(async (entry) => {
+          const wantsDir = `${dir}/${entry.name}`;
+          await sources.follow(wantsDir);
+          const link = `${wantsDir}/${unit}`;
+          if ((await sources.transport.lstat(link)) === null) return null;
+          await sources.lstat(link);
+          return link;
+        }),
+      );
+      return found.filter((link): link is string => link !== null);
+    }),
+  );
+  return perDir.flat();
+}
+
+/**
+ * Whether systemd is the running init, the way sd_booted(3) decides: /run/systemd/system exists.
+ * Without it (a container, a chroot) `systemctl show` can only fail, so it is not run at all, and the
+ * on-disk view, which file fingerprints do track, is the whole fact.
+ */
+async function systemdRunning(transport: Transport): Promise<boolean> {
+  const stats = await transport.lstat('/run/systemd/system');
+  return stats?.type === 'dir';
 }
 
 export function collectSystemdUnit(
@@ -108,13 +134,13 @@ export function collectSystemdUnit(
     if (unit === '' || unit.includes('/') || unit === '.' || unit === '..') {
       return { status: 'error', message: `invalid unit name ${JSON.stringify(unit)}` };
     }
-    const value: SystemdUnitValue = {
-      unit,
-      unitFile: await findUnitFile(sources, unit),
-      masked: await findMask(sources, unit),
-      wantedBy: await findWantedBy(sources, unit),
-    };
-    if (!transport.live) return { status: 'ok', value };
+    const [unitFile, masked, wantedBy] = await Promise.all([
+      findUnitFile(sources, unit),
+      findMask(sources, unit),
+      findWantedBy(sources, unit),
+    ]);
+    const value: SystemdUnitValue = { unit, unitFile, masked, wantedBy };
+    if (!transport.live || !(await systemdRunning(transport))) return { status: 'ok', value };
     const shown = await transport.exec(
       ['systemctl', 'show', unit, '--property=ActiveState,UnitFileState', '--no-pager'],
       { timeoutMs: SYSTEMCTL_TIMEOUT_MS },
