@@ -9,6 +9,10 @@ export default defineConfig({
     testTimeout: 60_000,
     // Keep the content cache of test runs (and the CLIs they spawn) out of the user's home.
     env: { VOUCH_CACHE_DIR: join(tmpdir(), 'vouch-test-cache') },
+    // scripts/test-all.sh asks for a JSON report to print the plain "N passed, N failed" closing line.
+    ...(process.env.VOUCH_TEST_REPORT
+      ? { reporters: ['default', 'json'], outputFile: { json: process.env.VOUCH_TEST_REPORT } }
+      : {}),
     hookTimeout: 600_000,
   },
 });

@@ -14,11 +14,13 @@ cd "$ROOT"
 
 START=$SECONDS
 STEP="start"
+COUNTS=""
 
 finish() {
   local rc=$?
   if ((rc == 0)); then
     echo "test-all: OK: deps, fixtures, build, typecheck, lint and tests passed in $((SECONDS - START))s"
+    echo "$COUNTS"
   else
     echo "test-all: FAILED in step '$STEP' (exit $rc) after $((SECONDS - START))s"
   fi
@@ -56,5 +58,15 @@ step "npm run build"
 npm run build
 
 step "npm run check (typecheck, lint, tests)"
+VOUCH_TEST_REPORT="$ROOT/.cache/vitest-report.json"
+export VOUCH_TEST_REPORT
+mkdir -p "$ROOT/.cache"
+rm -f "$VOUCH_TEST_REPORT"
 npm run check
+# The plain closing line CI reads ("N passed, N failed"), from the JSON report Vitest wrote; printed
+# last, by finish().
+COUNTS=$(node -e '
+const r = require(process.argv[1]);
+console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' "$VOUCH_TEST_REPORT")
 STEP="done"
