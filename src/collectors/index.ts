@@ -14,6 +14,7 @@ import { collectFileGlob } from './file-glob.js';
 import { collectFileText } from './file-text.js';
 import { collectOsRelease } from './os-release.js';
 import { collectPackages } from './packages.js';
+import { PassMemo } from './pass-memo.js';
 import { collectLoadedModules, collectMounts, collectSysctlRuntime } from './runtime.js';
 import { collectStat } from './stat.js';
 import { collectSystemdUnit } from './systemd-unit.js';
@@ -22,6 +23,11 @@ import { collectWalk } from './walk.js';
 export interface FactProviderOptions {
   /** Restrict or force the walker (tests, benchmarks); the default walks every local filesystem. */
   walk?: Pick<WalkOptions, 'roots' | 'walker'>;
+}
+
+/** What a collector gets besides the transport and its request. */
+export interface CollectorContext extends FactProviderOptions {
+  pass: PassMemo;
 }
 
 /** A FactProvider whose `collect` result is typed by the request's kind. */
@@ -33,7 +39,7 @@ type Collectors = {
   [K in FactKind]: (
     transport: Transport,
     request: FactRequestOf<K>,
-    options: FactProviderOptions,
+    context: CollectorContext,
   ) => Promise<FactResult<K>>;
 };
 
@@ -63,8 +69,12 @@ export function createFactProvider(
   transport: Transport,
   options: FactProviderOptions = {},
 ): TypedFactProvider {
+  const pass = new PassMemo();
+  const context: CollectorContext = { ...options, pass };
   const provider: FactProvider = {
     targetKind: transport.kind,
+    beginPass: () => pass.begin(),
+    endPass: () => pass.end(),
     async collect(request: FactRequest): Promise<FactResult> {
       const collector = COLLECTORS[request.kind] as Collectors[FactKind] | undefined;
       if (!collector) {
@@ -77,8 +87,8 @@ export function createFactProvider(
       // Each collector catches its own failures; this guard keeps the no-throw contract absolute.
       try {
         return await (
-          collector as (t: Transport, r: FactRequest, o: FactProviderOptions) => Promise<FactResult>
-        )(transport, request, options);
+          collector as (t: Transport, r: FactRequest, c: CollectorContext) => Promise<FactResult>
+        )(transport, request, context);
       } catch (error) {
         return {
           status: 'error',
@@ -105,6 +115,7 @@ export { collectFileGlob } from './file-glob.js';
 export { collectFileText } from './file-text.js';
 export { collectOsRelease, parseOsRelease } from './os-release.js';
 export { collectPackages } from './packages.js';
+export { PassMemo } from './pass-memo.js';
 export { collectLoadedModules, collectMounts, collectSysctlRuntime } from './runtime.js';
 export { collectStat } from './stat.js';
 export { collectSystemdUnit } from './systemd-unit.js';

@@ -3,10 +3,11 @@
  * systemd's own view (`systemctl show`) on a live host.
  */
 import type { SystemdUnitRequest } from '../core/facts/fact-request.js';
-import type { FactResult } from '../core/facts/fact-result.js';
+import type { FactResult, FactSource } from '../core/facts/fact-result.js';
 import type { SystemdUnitValue } from '../core/facts/fact-values.js';
 import type { Transport } from '../targets/transport.js';
-import { collect, type SourceRecorder } from './collector.js';
+import { collect, SourceRecorder } from './collector.js';
+import type { PassMemo } from './pass-memo.js';
 import { isDevNullLink, readText } from './read-text.js';
 
 /** systemd's system unit search path, highest precedence first. */
@@ -72,47 +73,69 @@ async function findMask(sources: SourceRecorder, unit: string): Promise<boolean>
   return masked;
 }
 
-async function findWantedBy(sources: SourceRecorder, unit: string): Promise<string[]> {
-  // Each directory level is read concurrently: a unit's enablement touches dozens of paths, and
-  // waiting for them one by one made this the slowest collector of a scan.
+/** Every enablement link under the wants directories, read once and shared by all units of a pass. */
+interface WantsIndex {
+  /** The directories listed, with their fingerprints: a link added or removed changes one of them. */
+  sources: FactSource[];
+  /** unit name -> link paths (`/etc/systemd/system/multi-user.target.wants/cron.service`). */
+  links: Map<string, string[]>;
+}
+
+async function buildWantsIndex(transport: Transport): Promise<WantsIndex> {
+  const sources = new SourceRecorder(transport);
+  const links = new Map<string, string[]>();
+  // Recorded even when absent: a directory created later (first `systemctl enable`) must
+  // invalidate the facts built from this index.
   const dirs = await Promise.all(
     WANTS_DIRS.map(async (dir) => {
-      // Recorded even when absent: a directory created later (first `systemctl enable`) must
-      // invalidate the fact.
       const stats = await sources.follow(dir);
-      if (stats?.type !== 'dir') return null;
-      return { dir, real: await sources.transport.realpath(dir) };
+      return stats?.type === 'dir' ? { dir, real: await transport.realpath(dir) } : null;
     }),
   );
   // /lib is /usr/lib on merged-/usr systems: list each real directory once.
-  const seenDirs = new Set<string>();
+  const seen = new Set<string>();
   const unique = dirs.filter((entry): entry is { dir: string; real: string } => {
-    if (entry === null || entry.real === null || seenDirs.has(entry.real)) return false;
-    seenDirs.add(entry.real);
+    if (entry === null || entry.real === null || seen.has(entry.real)) return false;
+    seen.add(entry.real);
     return true;
   });
-  const perDir = await Promise.all(
+  const listings = await Promise.all(
     unique.map(async ({ dir }) => {
-      const entries = (await sources.transport.readdir(dir)) ?? [];
-      const wants = entries.filter(
+      const wantsDirs = ((await transport.readdir(dir)) ?? []).filter(
         (entry) =>
           (entry.name.endsWith('.wants') || entry.name.endsWith('.requires')) &&
           (entry.type === 'dir' || entry.type === 'symlink'),
       );
-      const found = await Promise.all(
-        wants.map(async (entry) => {
+      return Promise.all(
+        wantsDirs.map(async (entry) => {
           const wantsDir = `${dir}/${entry.name}`;
           await sources.follow(wantsDir);
-          const link = `${wantsDir}/${unit}`;
-          if ((await sources.transport.lstat(link)) === null) return null;
-          await sources.lstat(link);
-          return link;
+          return { wantsDir, names: ((await transport.readdir(wantsDir)) ?? []).map((link) => link.name) };
         }),
       );
-      return found.filter((link): link is string => link !== null);
     }),
   );
-  return perDir.flat();
+  for (const { wantsDir, names } of listings.flat()) {
+    for (const name of names) {
+      const list = links.get(name);
+      const link = `${wantsDir}/${name}`;
+      if (list) list.push(link);
+      else links.set(name, [link]);
+    }
+  }
+  return { sources: sources.list(), links };
+}
+
+async function findWantedBy(
+  sources: SourceRecorder,
+  unit: string,
+  pass: PassMemo | undefined,
+): Promise<string[]> {
+  const index = await (pass
+    ? pass.get('systemd-wants-index', () => buildWantsIndex(sources.transport))
+    : buildWantsIndex(sources.transport));
+  for (const source of index.sources) sources.add(source.path, source.fingerprint);
+  return [...(index.links.get(unit) ?? [])];
 }
 
 /**
@@ -128,6 +151,7 @@ async function systemdRunning(transport: Transport): Promise<boolean> {
 export function collectSystemdUnit(
   transport: Transport,
   request: SystemdUnitRequest,
+  context?: { pass?: PassMemo },
 ): Promise<FactResult<'systemd-unit'>> {
   return collect(transport, async (sources) => {
     const unit = request.unit;
@@ -137,7 +161,7 @@ export function collectSystemdUnit(
     const [unitFile, masked, wantedBy] = await Promise.all([
       findUnitFile(sources, unit),
       findMask(sources, unit),
-      findWantedBy(sources, unit),
+      findWantedBy(sources, unit, context?.pass),
     ]);
     const value: SystemdUnitValue = { unit, unitFile, masked, wantedBy };
     if (!transport.live || !(await systemdRunning(transport))) return { status: 'ok', value };

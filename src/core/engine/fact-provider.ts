@@ -12,4 +12,11 @@ export interface FactProvider {
   collect(request: FactRequest): Promise<FactResult>;
   /** Current fingerprints of these paths (same format as FactSource.fingerprint), for cache revalidation. */
   fingerprint(paths: string[]): Promise<string[]>;
+  /**
+   * Bracket one collection pass. Between them a provider may share reads among the facts it
+   * collects (every systemd unit's enablement comes from one listing of the .wants directories);
+   * never across passes, because files change between scans.
+   */
+  beginPass?(): void;
+  endPass?(): void;
 }

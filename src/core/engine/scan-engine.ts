@@ -207,6 +207,21 @@ export class ScanEngine {
 
     const collectMsByKind: Record<string, number> = {};
     let done = 0;
+    this.#provider.beginPass?.();
+    try {
+      await this.#collectAll(toCollect, facts, collectMsByKind, () => ++done);
+    } finally {
+      this.#provider.endPass?.();
+    }
+    return { facts, fresh: new Set(toCollect), collectMsByKind };
+  }
+
+  async #collectAll(
+    toCollect: string[],
+    facts: Map<string, FactResult>,
+    collectMsByKind: Record<string, number>,
+    countDone: () => number,
+  ): Promise<void> {
     await mapWithConcurrency(toCollect, this.#concurrency, async (key) => {
       const request = this.#requests.get(key) as FactRequest;
       const started = this.#now();
@@ -215,8 +230,7 @@ export class ScanEngine {
       collectMsByKind[request.kind] = (collectMsByKind[request.kind] ?? 0) + elapsed;
       this.#cache.set(key, result, Date.now());
       facts.set(key, result);
-      this.#onProgress?.({ phase: 'collect', done: ++done, total: toCollect.length });
+      this.#onProgress?.({ phase: 'collect', done: countDone(), total: toCollect.length });
     });
-    return { facts, fresh: new Set(toCollect), collectMsByKind };
   }
 }
