@@ -3,6 +3,8 @@
  * the walk costs about what `find / -xdev -perm -0002` costs. argv only, never a shell.
  */
 import { spawn } from 'node:child_process';
+import { lstat, readdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { FileType } from '../../core/facts/fact-values.js';
 import { idRanges, type WalkAccumulator } from './accumulator.js';
 
@@ -43,14 +45,25 @@ const RECORD = '%m %U %G %y %p\\0';
 /** One empty record per other entry, so `visited` is exact at the cost of one byte per entry. */
 const PLAIN = '\\0';
 
+export interface DepthLimits {
+  minDepth?: number;
+  maxDepth?: number;
+}
+
 export function findArguments(
   roots: readonly string[],
   knownUids: ReadonlySet<number>,
   knownGids: ReadonlySet<number>,
+  depth: DepthLimits = {},
 ): string[] {
   const uidRanges = idRanges(knownUids);
   const gidRanges = idRanges(knownGids);
-  const head = [...roots, '-xdev'];
+  const head = [
+    ...roots,
+    '-xdev',
+    ...(depth.minDepth !== undefined ? ['-mindepth', String(depth.minDepth)] : []),
+    ...(depth.maxDepth !== undefined ? ['-maxdepth', String(depth.maxDepth)] : []),
+  ];
   if (uidRanges.length + gidRanges.length > MAX_RANGES) return [...head, '-printf', RECORD];
   return [
     ...head,
@@ -85,9 +98,10 @@ export function findWalk(
   accumulator: WalkAccumulator,
   knownUids: ReadonlySet<number>,
   knownGids: ReadonlySet<number>,
+  depth: DepthLimits = {},
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(FIND, findArguments(hostRoots, knownUids, knownGids), {
+    const child = spawn(FIND, findArguments(hostRoots, knownUids, knownGids, depth), {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C' },
     });
@@ -131,4 +145,57 @@ function parseRecord(record: string, toTarget: (hostPath: string) => string, acc
     type: FIND_TYPES[record.slice(s3 + 1, s4)] ?? 'unknown',
     path: toTarget(record.slice(s4 + 1)),
   });
+}
+
+/** Directories directly below `dir` on the same filesystem (not symlinks, not mount points). */
+async function sameDeviceSubdirs(dir: string, device: number): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const paths = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => (dir === '/' ? `/${entry.name}` : `${dir}/${entry.name}`));
+  const stats = await Promise.all(paths.map((path) => lstat(path).catch(() => null)));
+  return paths.filter((_, i) => stats[i]?.isDirectory() && stats[i]?.dev === device);
+}
+
+/**
+ * The same walk as `findWalk`, split over the machine's cores. find is single-threaded and the walk
+ * is bound by one lstat per entry, so on a multi-core host several finds over disjoint subtrees
+ * finish sooner: one find covers every root down to depth 2, then the depth-2 directories (same
+ * filesystem as their root, so -xdev means what it meant for the whole walk) are walked below
+ * depth 0 by a pool of finds, one per core.
+ */
+export async function parallelFindWalk(
+  hostRoots: readonly string[],
+  toTarget: (hostPath: string) => string,
+  accumulator: WalkAccumulator,
+  knownUids: ReadonlySet<number>,
+  knownGids: ReadonlySet<number>,
+  workers = availableParallelism(),
+): Promise<void> {
+  if (workers < 2) return findWalk(hostRoots, toTarget, accumulator, knownUids, knownGids);
+  const top = findWalk(hostRoots, toTarget, accumulator, knownUids, knownGids, { maxDepth: 2 });
+
+  const subtrees: string[] = [];
+  for (const root of hostRoots) {
+    const stats = await lstat(root).catch(() => null);
+    if (!stats?.isDirectory()) continue;
+    for (const child of await sameDeviceSubdirs(root, stats.dev)) {
+      subtrees.push(...(await sameDeviceSubdirs(child, stats.dev)));
+    }
+  }
+  // A few jobs per worker so one huge subtree (/usr/lib) does not leave the other cores idle, but
+  // not many more: each job is a process spawn, which small trees (a container image) would feel.
+  const jobCount = Math.min(subtrees.length, workers * 3);
+  const jobs: string[][] = Array.from({ length: jobCount }, () => []);
+  subtrees.forEach((subtree, i) => {
+    jobs[i % jobCount]?.push(subtree);
+  });
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++] as string[];
+      await findWalk(job, toTarget, accumulator, knownUids, knownGids, { minDepth: 1 });
+    }
+  };
+  await Promise.all([top, ...Array.from({ length: workers }, worker)]);
 }

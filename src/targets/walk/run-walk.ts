@@ -6,7 +6,7 @@ import { lstat } from 'node:fs/promises';
 import type { WalkValue } from '../../core/facts/fact-values.js';
 import type { WalkOptions } from '../transport.js';
 import { WalkAccumulator } from './accumulator.js';
-import { findWalk, gnuFindAvailable } from './find-walk.js';
+import { gnuFindAvailable, parallelFindWalk } from './find-walk.js';
 import { nodeWalk } from './node-walk.js';
 
 export interface WalkPlan {
@@ -42,7 +42,7 @@ export async function runWalk(plan: WalkPlan, options: WalkOptions): Promise<Wal
   const walker = options.walker ?? 'auto';
   const useFind = walker === 'find' || (walker === 'auto' && (await gnuFindAvailable()));
   if (useFind) {
-    await findWalk(hostRoots, plan.toTarget, accumulator, options.knownUids, options.knownGids);
+    await parallelFindWalk(hostRoots, plan.toTarget, accumulator, options.knownUids, options.knownGids);
   } else {
     await nodeWalk(hostRoots, plan.toTarget, accumulator);
   }

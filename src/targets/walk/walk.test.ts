@@ -3,8 +3,8 @@ import type { WalkValue } from '../../core/facts/fact-values.js';
 import { createLocalTransport } from '../local.js';
 import { openRootDirTransport } from '../root-dir.js';
 import { isRoot, makeTree, removeTree } from '../temp-tree.js';
-import { idRanges } from './accumulator.js';
-import { findArguments, gnuFindAvailable } from './find-walk.js';
+import { idRanges, WalkAccumulator } from './accumulator.js';
+import { findArguments, findWalk, gnuFindAvailable, parallelFindWalk } from './find-walk.js';
 
 const hasFind = await gnuFindAvailable();
 let dir: string;
@@ -98,5 +98,44 @@ describe('idRanges / findArguments', () => {
     const uidPart = argv.join(' ');
     expect(uidPart).toContain('! ( -uid -3 ) ! -uid 10');
     expect(uidPart).toContain('! -gid 0');
+  });
+});
+
+describe.skipIf(!hasFind)('parallel find walk', () => {
+  it('finds exactly what one find finds, with every entry counted once', async () => {
+    // Deep enough that depth-2 subtrees exist and are split among several finds.
+    const deep = await makeTree({
+      'a/b/c/d/ww': { text: '', mode: 0o666 },
+      'a/b/e/suid': { text: '', mode: 0o4755 },
+      'a/f/g/orphan': { text: '', mode: 0o600, uid: 4242, gid: 0 },
+      'h/i/j/k': { text: '' },
+      'h/l/m': { dir: true, mode: 0o777 },
+      'n/o': { text: '' },
+    });
+    try {
+      const sequential = new WalkAccumulator(known.knownUids, known.knownGids);
+      await findWalk(
+        [deep],
+        (path) => path.slice(deep.length) || '/',
+        sequential,
+        known.knownUids,
+        known.knownGids,
+      );
+      const parallel = new WalkAccumulator(known.knownUids, known.knownGids);
+      await parallelFindWalk(
+        [deep],
+        (path) => path.slice(deep.length) || '/',
+        parallel,
+        known.knownUids,
+        known.knownGids,
+        3,
+      );
+      const expected = sequential.result([], 0);
+      expect(parallel.result([], 0)).toEqual(expected);
+      expect(expected.special.map((entry) => entry.path)).toEqual(['/a/b/c/d/ww', '/a/b/e/suid', '/h/l/m']);
+      expect(expected.visited).toBe(19); // the root and 18 entries below it
+    } finally {
+      await removeTree(deep);
+    }
   });
 });
