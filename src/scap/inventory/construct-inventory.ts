@@ -1,0 +1,144 @@
+/**
+ * The construct inventory of a profile: for its selected rules, which check systems they use and which
+ * OVAL test/object/state types, variable kinds and functions each rule reaches, counted in rules.
+ * Once the evaluator exists this becomes the coverage table (a rule is covered when every construct it
+ * reaches is implemented); until then it tells what the evaluator must implement, and in what order.
+ */
+import { type BenchmarkContext, ovalFor } from '../datastream/resolve.js';
+import type { OvalDocument } from '../model/oval.js';
+import type { UnknownConstruct } from '../model/unknown.js';
+import type { XccdfCheck, XccdfRule } from '../model/xccdf.js';
+import { OCIL_CHECK_SYSTEM, OVAL_CHECK_SYSTEM } from '../xml/namespaces.js';
+import { ovalClosure } from './oval-closure.js';
+
+export interface ConstructInventory {
+  rules: number;
+  /** Rules by the check the evaluator will use: the first `<check>` whose system is OVAL, else none. */
+  checks: { oval: number; ocilOnly: number; otherOnly: number; none: number; complexCheck: number };
+  /** Each map: construct -> number of selected rules whose OVAL closure contains it (sorted by count). */
+  testTypes: Record<string, number>;
+  objectTypes: Record<string, number>;
+  stateTypes: Record<string, number>;
+  variableKinds: Record<string, number>;
+  functions: Record<string, number>;
+  /** Rules whose check-content-ref or closure points at something absent (href or id). */
+  unresolved: { ruleId: string; reference: string }[];
+  /** Unknown constructs inside the closure of some selected rule, with the number of rules reaching them. */
+  unknown: { construct: string; reason: string; rules: number }[];
+}
+
+/** The OVAL check oscap would run for this rule: the first check with the OVAL system. */
+export function ovalCheckOf(rule: XccdfRule): XccdfCheck | undefined {
+  return rule.checks.find((c) => c.system === OVAL_CHECK_SYSTEM);
+}
+
+export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): ConstructInventory {
+  const inv: ConstructInventory = {
+    rules: rules.length,
+    checks: { oval: 0, ocilOnly: 0, otherOnly: 0, none: 0, complexCheck: 0 },
+    testTypes: {},
+    objectTypes: {},
+    stateTypes: {},
+    variableKinds: {},
+    functions: {},
+    unresolved: [],
+    unknown: [],
+  };
+  const unknownCounts = new Map<string, { construct: string; reason: string; rules: number }>();
+  const unknownIndex = new Map<OvalDocument, Map<string, UnknownConstruct[]>>();
+
+  for (const rule of rules) {
+    if (rule.complexCheck) inv.checks.complexCheck++;
+    const check = ovalCheckOf(rule);
+    if (!check) {
+      if (rule.checks.length === 0 && !rule.complexCheck) inv.checks.none++;
+      else if (rule.checks.every((c) => c.system === OCIL_CHECK_SYSTEM)) inv.checks.ocilOnly++;
+      else inv.checks.otherOnly++;
+      continue;
+    }
+    inv.checks.oval++;
+    const perRule = {
+      tests: new Set<string>(),
+      objects: new Set<string>(),
+      states: new Set<string>(),
+      variables: new Set<string>(),
+      functions: new Set<string>(),
+      unknown: new Set<string>(),
+    };
+    for (const ref of check.contentRefs) {
+      const doc = ovalFor(ctx, ref.href);
+      if (!doc) {
+        inv.unresolved.push({ ruleId: rule.id, reference: `href ${ref.href}` });
+        continue;
+      }
+      if (ref.name === undefined) {
+        inv.unresolved.push({ ruleId: rule.id, reference: `${ref.href} without a definition name` });
+        continue;
+      }
+      const closure = ovalClosure(doc, ref.name);
+      for (const missing of closure.missing) inv.unresolved.push({ ruleId: rule.id, reference: missing });
+      for (const id of closure.tests) {
+        const t = doc.tests.get(id)!;
+        perRule.tests.add(`${t.family}:${t.type}`);
+      }
+      for (const id of closure.objects) {
+        const o = doc.objects.get(id)!;
+        perRule.objects.add(`${o.family}:${o.type}`);
+      }
+      for (const id of closure.states) {
+        const s = doc.states.get(id)!;
+        perRule.states.add(`${s.family}:${s.type}`);
+      }
+      for (const id of closure.variables) perRule.variables.add(doc.variables.get(id)!.kind);
+      for (const f of closure.functions) perRule.functions.add(f);
+      const index = unknownByWhere(unknownIndex, doc);
+      const reached = [
+        ...closure.definitions,
+        ...closure.tests,
+        ...closure.objects,
+        ...closure.states,
+        ...closure.variables,
+      ];
+      for (const id of reached) {
+        for (const u of index.get(id) ?? []) {
+          const key = `${u.construct}\u0000${u.reason}`;
+          if (perRule.unknown.has(key)) continue;
+          perRule.unknown.add(key);
+          const entry = unknownCounts.get(key) ?? { construct: u.construct, reason: u.reason, rules: 0 };
+          entry.rules++;
+          unknownCounts.set(key, entry);
+        }
+      }
+    }
+    bump(inv.testTypes, perRule.tests);
+    bump(inv.objectTypes, perRule.objects);
+    bump(inv.stateTypes, perRule.states);
+    bump(inv.variableKinds, perRule.variables);
+    bump(inv.functions, perRule.functions);
+  }
+  inv.testTypes = sortByCount(inv.testTypes);
+  inv.objectTypes = sortByCount(inv.objectTypes);
+  inv.stateTypes = sortByCount(inv.stateTypes);
+  inv.variableKinds = sortByCount(inv.variableKinds);
+  inv.functions = sortByCount(inv.functions);
+  inv.unknown = [...unknownCounts.values()].sort((a, b) => b.rules - a.rules);
+  return inv;
+}
+
+function unknownByWhere(cache: Map<OvalDocument, Map<string, UnknownConstruct[]>>, doc: OvalDocument) {
+  let index = cache.get(doc);
+  if (!index) {
+    index = new Map();
+    for (const u of doc.unknown) index.set(u.where, [...(index.get(u.where) ?? []), u]);
+    cache.set(doc, index);
+  }
+  return index;
+}
+
+function bump(counts: Record<string, number>, keys: Set<string>): void {
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+}
+
+function sortByCount(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
