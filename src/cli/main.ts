@@ -5,7 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { VouchError } from '../core/errors.js';
 import { TOOL_VERSION } from '../scan/run-scan.js';
+import { registerContentCommand } from './commands/content.js';
 import { EXIT_ERROR, registerScanCommand } from './commands/scan.js';
+import { registerWatchCommand } from './commands/watch.js';
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -19,6 +21,10 @@ export async function main(argv: string[]): Promise<number> {
   registerScanCommand(program, (code) => {
     exitCode = code;
   });
+  registerWatchCommand(program, (code) => {
+    exitCode = code;
+  });
+  registerContentCommand(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
