@@ -35,7 +35,10 @@ export function buildSourceIndex(engine: ScanEngine): SourceIndex {
     if (fact.ttlMs !== undefined) ttl.set(key, fact.ttlMs);
     for (const source of fact.sources) {
       let keys = factsByPath.get(source.path);
-      if (!keys) factsByPath.set(source.path, (keys = new Set()));
+      if (!keys) {
+        keys = new Set();
+        factsByPath.set(source.path, keys);
+      }
       keys.add(key);
     }
   }

@@ -87,7 +87,10 @@ export async function planWatches(
     }
     const interests = entry(real).interests;
     let sources = interests.get(name);
-    if (!sources) interests.set(name, (sources = new Set()));
+    if (!sources) {
+      sources = new Set();
+      interests.set(name, sources);
+    }
     sources.add(source);
   };
 
