@@ -90,6 +90,11 @@ export interface WatchHandle {
   events: AsyncIterable<DriftEvent>;
   on<E extends keyof WatchEvents>(event: E, listener: (...args: WatchEvents[E]) => void): WatchHandle;
   off<E extends keyof WatchEvents>(event: E, listener: (...args: WatchEvents[E]) => void): WatchHandle;
+  /**
+   * Resolves once the changes seen so far are evaluated: no rescan running, none waiting out its
+   * debounce. For tests and benchmarks that must know nothing more is coming for a change.
+   */
+  settled(): Promise<void>;
   /** Stops watching and polling, waits for a scan in progress and (briefly) for sink deliveries. */
   stop(): Promise<void>;
 }
@@ -183,6 +188,7 @@ class Watcher {
         this.#emitter.off(event, listener as (...args: unknown[]) => void);
         return handle;
       },
+      settled: () => this.#settled(),
       stop: () => this.#stop(),
     };
     this.handle = handle;
@@ -377,6 +383,24 @@ class Watcher {
       },
       Math.max(0, next - now),
     );
+  }
+
+  async #settled(): Promise<void> {
+    await this.handle.ready;
+    while (!this.#stopped) {
+      if (this.#scan) await this.#scan;
+      else if (this.#debouncer.pending) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            for (const event of ['rescan', 'warning', 'stopped']) this.#emitter.off(event, done);
+            resolve();
+          };
+          // A failed rescan reports a warning instead of a rescan.
+          for (const event of ['rescan', 'warning', 'stopped']) this.#emitter.on(event, done);
+        });
+      } else if (this.#pending.reasons.size > 0) await this.#runScan();
+      else return;
+    }
   }
 
   #warn(message: string): void {
