@@ -127,9 +127,11 @@ function parseComponentRef(element: XmlElement): ComponentRef {
       catalog.set(attr(uri, 'name') ?? '', stripHash(attr(uri, 'uri') ?? ''));
     }
   }
+  const href = attrNs(element, NS.xlink, 'href') ?? '';
   return {
     id: attr(element, 'id') ?? '',
-    componentId: stripHash(attrNs(element, NS.xlink, 'href') ?? ''),
+    href,
+    componentId: stripHash(href),
     catalog,
   };
 }

@@ -55,26 +55,39 @@ export function benchmarksOf(source: ScapSource): BenchmarkContext[] {
   return out;
 }
 
-/** Component id a check/CPE href names, from the catalog of `via` (or a direct `#ref`). */
+/**
+ * Where a check/CPE href leads: a component of this source, a remote resource (SSG's
+ * `security_patches_up_to_date` names Canonical's CVE OVAL by URL; oscap only follows it with
+ * --fetch-remote-resources, and Vouch never fetches), or nowhere.
+ */
+export type HrefTarget =
+  | { kind: 'component'; id: string }
+  | { kind: 'remote'; url: string }
+  | { kind: 'missing' };
+
 export function resolveHref(
   source: ScapSource,
   dataStream: DataStream | undefined,
   via: ComponentRef | undefined,
   href: string,
-): string | undefined {
-  if (!dataStream) return undefined;
-  const allRefs = [...dataStream.dictionaries, ...dataStream.checklists, ...dataStream.checks];
+): HrefTarget {
+  const allRefs = dataStream
+    ? [...dataStream.dictionaries, ...dataStream.checklists, ...dataStream.checks]
+    : [];
   const refId = href.startsWith('#') ? href.slice(1) : via?.catalog.get(href);
   const ref = refId === undefined ? undefined : allRefs.find((r) => r.id === refId);
-  if (ref && source.components.has(ref.componentId)) return ref.componentId;
+  if (ref && source.components.has(ref.componentId)) return { kind: 'component', id: ref.componentId };
+  if (ref && !ref.href.startsWith('#')) return { kind: 'remote', url: ref.href };
   // A `#component-id` href pointing straight at a component (allowed by some producers).
-  if (href.startsWith('#') && source.components.has(href.slice(1))) return href.slice(1);
-  return undefined;
+  if (href.startsWith('#') && source.components.has(href.slice(1)))
+    return { kind: 'component', id: href.slice(1) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(href)) return { kind: 'remote', url: href };
+  return { kind: 'missing' };
 }
 
 export function ovalFor(ctx: BenchmarkContext, href: string): OvalDocument | undefined {
-  const id = resolveHref(ctx.source, ctx.dataStream, ctx.componentRef, href);
-  const content = id === undefined ? undefined : ctx.source.components.get(id)?.content;
+  const target = resolveHref(ctx.source, ctx.dataStream, ctx.componentRef, href);
+  const content = target.kind === 'component' ? ctx.source.components.get(target.id)?.content : undefined;
   return content?.kind === 'oval' ? content.oval : undefined;
 }
 

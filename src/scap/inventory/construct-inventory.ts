@@ -4,7 +4,7 @@
  * Once the evaluator exists this becomes the coverage table (a rule is covered when every construct it
  * reaches is implemented); until then it tells what the evaluator must implement, and in what order.
  */
-import { type BenchmarkContext, ovalFor } from '../datastream/resolve.js';
+import { type BenchmarkContext, ovalFor, resolveHref } from '../datastream/resolve.js';
 import type { OvalDocument } from '../model/oval.js';
 import type { UnknownConstruct } from '../model/unknown.js';
 import type { XccdfCheck, XccdfRule } from '../model/xccdf.js';
@@ -68,7 +68,10 @@ export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): C
     for (const ref of check.contentRefs) {
       const doc = ovalFor(ctx, ref.href);
       if (!doc) {
-        inv.unresolved.push({ ruleId: rule.id, reference: `href ${ref.href}` });
+        const target = resolveHref(ctx.source, ctx.dataStream, ctx.componentRef, ref.href);
+        const reference =
+          target.kind === 'remote' ? `remote resource ${target.url} (never fetched)` : `href ${ref.href}`;
+        inv.unresolved.push({ ruleId: rule.id, reference });
         continue;
       }
       if (ref.name === undefined) {

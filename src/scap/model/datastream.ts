@@ -24,6 +24,8 @@ export interface Component {
 /** A `ds:component-ref` with its catalog: maps check hrefs (`ssg-debian11-oval.xml`) to components. */
 export interface ComponentRef {
   id: string;
+  /** The raw `xlink:href`: `#component-id`, or a URL for a remote resource (not fetched). */
+  href: string;
   /** Id of the component it points at (the `xlink:href` without `#`). */
   componentId: string;
   /** catalog `uri/@name` -> component-ref id (from `uri/@uri` without `#`). */
