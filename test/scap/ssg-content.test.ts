@@ -120,7 +120,7 @@ describe.skipIf(skipReason !== '')('SSG data streams', () => {
       for (let i = 0; i < profiles.length; i += 2) {
         const batch = profiles.slice(i, i + 2);
         const lists = await Promise.all(batch.map((p) => oscapSelectedRules(join(CONTENT, file), p.id)));
-        batch.forEach((p, j) => expected.set(p.id, lists[j] ?? []));
+        for (const [j, p] of batch.entries()) expected.set(p.id, lists[j] ?? []);
       }
       for (const profile of profiles) {
         const ours = resolveProfile(ctx!.benchmark, profile.id).selectedRules.map((r) => r.id);
