@@ -171,7 +171,7 @@ describe.skipIf(skipReason !== '')('SSG data streams', () => {
     // The construct inventory of the design notes (docs/scap.md): rules per test/object type.
     const info = contentInfo(source, { profile: 'cis_level1_server' });
     const inv = info.benchmarks[0]!.profiles[0]!.inventory;
-    expect(inv.checks).toEqual({ oval: 187, ocilOnly: 2, otherOnly: 0, none: 0, complexCheck: 0 });
+    expect(inv.checks).toEqual({ oval: 187, ocilOnly: 2, complexOnly: 0, otherOnly: 0, none: 0 });
     expect(inv.testTypes).toMatchObject({
       'unix:file_test': 74,
       'ind:textfilecontent54_test': 69,

@@ -65,6 +65,8 @@ function renderBenchmark(b: BenchmarkInfo, detailed: boolean): string[] {
     const checks = p.inventory.checks;
     const notes = [
       checks.ocilOnly ? `${checks.ocilOnly} OCIL-only` : '',
+      checks.complexOnly ? `${checks.complexOnly} complex-check only` : '',
+      checks.otherOnly ? `${checks.otherOnly} other check systems only` : '',
       checks.none ? `${checks.none} without check` : '',
       p.extends ? `extends ${p.extends}` : '',
     ].filter(Boolean);

@@ -13,8 +13,11 @@ import { ovalClosure } from './oval-closure.js';
 
 export interface ConstructInventory {
   rules: number;
-  /** Rules by the check the evaluator will use: the first `<check>` whose system is OVAL, else none. */
-  checks: { oval: number; ocilOnly: number; otherOnly: number; none: number; complexCheck: number };
+  /**
+   * Rules by the check the evaluator will use: the first `<check>` whose system is OVAL; otherwise
+   * OCIL-only (oscap: notchecked), a complex-check only (not in SSG), other systems only, or no check.
+   */
+  checks: { oval: number; ocilOnly: number; complexOnly: number; otherOnly: number; none: number };
   /** Each map: construct -> number of selected rules whose OVAL closure contains it (sorted by count). */
   testTypes: Record<string, number>;
   objectTypes: Record<string, number>;
@@ -35,7 +38,7 @@ export function ovalCheckOf(rule: XccdfRule): XccdfCheck | undefined {
 export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): ConstructInventory {
   const inv: ConstructInventory = {
     rules: rules.length,
-    checks: { oval: 0, ocilOnly: 0, otherOnly: 0, none: 0, complexCheck: 0 },
+    checks: { oval: 0, ocilOnly: 0, complexOnly: 0, otherOnly: 0, none: 0 },
     testTypes: {},
     objectTypes: {},
     stateTypes: {},
@@ -48,10 +51,10 @@ export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): C
   const unknownIndex = new Map<OvalDocument, Map<string, UnknownConstruct[]>>();
 
   for (const rule of rules) {
-    if (rule.complexCheck) inv.checks.complexCheck++;
     const check = ovalCheckOf(rule);
     if (!check) {
-      if (rule.checks.length === 0 && !rule.complexCheck) inv.checks.none++;
+      if (rule.checks.length === 0 && rule.complexCheck) inv.checks.complexOnly++;
+      else if (rule.checks.length === 0) inv.checks.none++;
       else if (rule.checks.every((c) => c.system === OCIL_CHECK_SYSTEM)) inv.checks.ocilOnly++;
       else inv.checks.otherOnly++;
       continue;
