@@ -6,6 +6,13 @@ import { signPayload, verifySignature } from '../../src/alerts/signature.js';
 import type { DriftEvent } from '../../src/core/drift.js';
 import { type HttpReceiver, makeEvent, type Responder, startHttpReceiver } from './receivers.js';
 
+interface PagerDutyBody {
+  routing_key: string;
+  event_action: string;
+  dedup_key: string;
+  payload: { summary: string; severity: string; custom_details: Record<string, unknown> };
+}
+
 let receiver: HttpReceiver | undefined;
 
 afterEach(async () => {
@@ -128,7 +135,7 @@ describe('pagerduty channel', () => {
       signal(),
     );
 
-    const [trigger, resolve, error] = server.requests.map((r) => JSON.parse(r.body) as Record<string, any>);
+    const [trigger, resolve, error] = server.requests.map((r) => JSON.parse(r.body) as PagerDutyBody);
     expect(trigger).toMatchObject({
       routing_key: 'R0UTINGKEY123',
       event_action: 'trigger',
