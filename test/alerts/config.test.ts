@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${env:NAME} is the alerts-file syntax under test.
 /** Alert configuration: validation errors that name the field, alerts files, CLI flags, secret masking. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
