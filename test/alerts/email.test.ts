@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChannel } from '../../src/alerts/create-channel.js';
 import { DeliveryError } from '../../src/alerts/delivery-error.js';
+import { channelsFromFlags } from '../../src/alerts/flags.js';
 import { decodeQuotedPrintable, makeEvent, type SmtpReceiver, startSmtpReceiver } from './receivers.js';
 
 let smtp: SmtpReceiver | undefined;
@@ -95,5 +96,17 @@ describe('email channel', () => {
     await channel.close?.();
     expect(error).toBeInstanceOf(DeliveryError);
     expect((error as DeliveryError).retryable).toBe(false);
+  });
+
+  it('works from the --smtp flag URL', async () => {
+    smtp = await startSmtpReceiver();
+    const [channel] = channelsFromFlags({
+      smtp: `smtp://ops%40corp:s%3Acret@127.0.0.1:${smtp.port}?from=vouch@corp.test`,
+      emailTo: ['a@corp.test', 'b@corp.test'],
+    });
+    await channel!.send(makeEvent(), AbortSignal.timeout(5_000));
+    await channel!.close?.();
+    expect(smtp.auths).toEqual([{ username: 'ops@corp', password: 's:cret' }]);
+    expect(smtp.mails[0]?.to).toEqual(['a@corp.test', 'b@corp.test']);
   });
 });
