@@ -10,7 +10,8 @@
  * Safety: SCAP content never needs a DTD. A DOCTYPE is rejected outright, so neither entity expansion
  * ("billion laughs") nor external entities can happen; saxes itself never fetches anything.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { SaxesParser } from 'saxes';
 import { VouchError } from '../../core/errors.js';
 
@@ -39,74 +40,15 @@ export interface ParseXmlOptions {
 
 /** Parse a document held in memory. Throws VouchError('XML_PARSE') naming file:line:column. */
 export function parseXml(text: string, options: ParseXmlOptions = {}): XmlElement {
-  const fileName = options.fileName ?? '<input>';
-  const parser = new SaxesParser({ xmlns: true, position: true });
-  const stack: XmlElement[] = [];
-  let root: XmlElement | undefined;
-  let failure: Error | undefined;
-
-  const fail = (message: string): never => {
-    throw new VouchError('XML_PARSE', `${fileName}:${parser.line}:${parser.column}: ${message}`);
-  };
-
-  parser.on('error', (error) => {
-    failure ??= error;
-  });
-  parser.on('doctype', () => {
-    fail('DOCTYPE declarations are not allowed in SCAP content (entity expansion is refused)');
-  });
-  parser.on('opentag', (tag) => {
-    const attrs: Record<string, string> = {};
-    for (const attribute of Object.values(tag.attributes)) {
-      if (attribute.prefix === 'xmlns' || attribute.name === 'xmlns') continue;
-      attrs[attribute.uri ? `{${attribute.uri}}${attribute.local}` : attribute.local] = attribute.value;
-    }
-    const element: XmlElement = {
-      ns: tag.uri ?? '',
-      name: tag.local ?? tag.name,
-      attrs,
-      children: [],
-      text: '',
-      line: parser.line,
-    };
-    const parent = stack[stack.length - 1];
-    if (parent) {
-      parent.children.push(element);
-      if (parent.mixed) parent.mixed.push(element);
-    } else {
-      root = element;
-    }
-    if (isMixedContent(element)) element.mixed = [];
-    stack.push(element);
-  });
-  const onText = (text: string): void => {
-    const current = stack[stack.length - 1];
-    if (!current) return;
-    if (current.mixed) current.mixed.push(text);
-    // Whitespace between child elements is layout, not data; keep text of leaf-ish elements only.
-    if (current.children.length === 0 || text.trim() !== '') current.text += text;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-  parser.on('closetag', () => {
-    const element = stack.pop();
-    // Trailing layout whitespace after the last child of an element with children.
-    if (element && element.children.length > 0 && element.text.trim() === '') element.text = '';
-  });
-
-  try {
-    parser.write(text);
-    parser.close();
-  } catch (error) {
-    if (error instanceof VouchError) throw error;
-    failure ??= error as Error;
-  }
-  if (failure) throw new VouchError('XML_PARSE', `${fileName}: ${failure.message}`, { cause: failure });
-  if (!root) throw new VouchError('XML_PARSE', `${fileName}: no root element`);
-  return root;
+  const builder = new TreeBuilder(options.fileName ?? '<input>');
+  builder.write(text);
+  return builder.close();
 }
 
-/** Read and parse a file, refusing anything above MAX_XML_BYTES before reading it. */
+/**
+ * Read and parse a file in 1 MiB chunks (the text of a 40 MB data stream never exists as one string),
+ * refusing anything above MAX_XML_BYTES before reading it.
+ */
 export async function parseXmlFile(path: string): Promise<XmlElement> {
   let size: number;
   try {
@@ -117,7 +59,96 @@ export async function parseXmlFile(path: string): Promise<XmlElement> {
   if (size > MAX_XML_BYTES) {
     throw new VouchError('XML_TOO_LARGE', `${path}: ${size} bytes is more than the ${MAX_XML_BYTES} allowed`);
   }
-  return parseXml(await readFile(path, 'utf8'), { fileName: path });
+  const builder = new TreeBuilder(path);
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1024 * 1024 })) {
+    builder.write(chunk as string);
+  }
+  return builder.close();
+}
+
+/** saxes events -> XmlElement tree. The first error wins; a DOCTYPE stops the parse at once. */
+class TreeBuilder {
+  private readonly parser = new SaxesParser({ xmlns: true, position: true });
+  private readonly stack: XmlElement[] = [];
+  private root: XmlElement | undefined;
+  private failure: Error | undefined;
+
+  constructor(private readonly fileName: string) {
+    const parser = this.parser;
+    parser.on('error', (error) => {
+      this.failure ??= error;
+    });
+    parser.on('doctype', () => {
+      throw new VouchError(
+        'XML_PARSE',
+        `${fileName}:${parser.line}:${parser.column}: DOCTYPE declarations are not allowed in SCAP content (entity expansion is refused)`,
+      );
+    });
+    parser.on('opentag', (tag) => {
+      const attrs: Record<string, string> = {};
+      for (const attribute of Object.values(tag.attributes)) {
+        if (attribute.prefix === 'xmlns' || attribute.name === 'xmlns') continue;
+        attrs[attribute.uri ? `{${attribute.uri}}${attribute.local}` : attribute.local] = attribute.value;
+      }
+      const element: XmlElement = {
+        ns: tag.uri ?? '',
+        name: tag.local ?? tag.name,
+        attrs,
+        children: [],
+        text: '',
+        line: parser.line,
+      };
+      const parent = this.stack[this.stack.length - 1];
+      if (parent) {
+        parent.children.push(element);
+        if (parent.mixed) parent.mixed.push(element);
+      } else {
+        this.root = element;
+      }
+      if (isMixedContent(element)) element.mixed = [];
+      this.stack.push(element);
+    });
+    const onText = (text: string): void => {
+      const current = this.stack[this.stack.length - 1];
+      if (!current) return;
+      if (current.mixed) current.mixed.push(text);
+      // Whitespace between child elements is layout, not data; keep text of leaf-ish elements only.
+      if (current.children.length === 0 || text.trim() !== '') current.text += text;
+    };
+    parser.on('text', onText);
+    parser.on('cdata', onText);
+    parser.on('closetag', () => {
+      const element = this.stack.pop();
+      // Layout whitespace before the first child of an element with children.
+      if (element && element.children.length > 0 && element.text.trim() === '') element.text = '';
+    });
+  }
+
+  write(chunk: string): void {
+    if (this.failure) return;
+    try {
+      this.parser.write(chunk);
+    } catch (error) {
+      if (error instanceof VouchError) throw error;
+      this.failure ??= error as Error;
+    }
+  }
+
+  close(): XmlElement {
+    if (!this.failure) {
+      try {
+        this.parser.close();
+      } catch (error) {
+        if (error instanceof VouchError) throw error;
+        this.failure ??= error as Error;
+      }
+    }
+    if (this.failure) {
+      throw new VouchError('XML_PARSE', `${this.fileName}: ${this.failure.message}`, { cause: this.failure });
+    }
+    if (!this.root) throw new VouchError('XML_PARSE', `${this.fileName}: no root element`);
+    return this.root;
+  }
 }
 
 /**
