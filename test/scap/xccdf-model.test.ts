@@ -219,7 +219,7 @@ describe('XCCDF model', () => {
       ],
       refineValues: [{ idref: `${V}mode`, selector: 'strict', operator: undefined }],
       setValues: [{ idref: `${V}name`, value: 'override' }],
-      refineRules: [],
+      refineRules: [{ idref: `${R}a`, weight: 5, selector: undefined, severity: 'low', role: 'unscored' }],
     });
   });
 });
@@ -256,6 +256,9 @@ describe('profile resolution', () => {
     expect(r.values.get(`${V}len`)?.value).toBe('14'); // inherited refine-value
     expect(r.values.get(`${V}mode`)).toMatchObject({ value: 'strict', source: 'selector' });
     expect(r.values.get(`${V}name`)).toMatchObject({ value: 'override', source: 'set-value' });
+    expect([...r.refineRules.values()]).toEqual([
+      { idref: `${R}a`, weight: 5, selector: undefined, severity: 'low', role: 'unscored' },
+    ]);
   });
 
   it('groups: selecting a group unmasks its rules; only those selected themselves (or by the profile) count', () => {
