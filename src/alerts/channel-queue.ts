@@ -36,6 +36,8 @@ export class ChannelQueue {
   private running: Promise<void> | undefined;
   /** Aborts the in-flight request and any backoff wait: the close() deadline has passed. */
   private readonly stop = new AbortController();
+  /** Set by close(): queued events still drain, new ones are refused. */
+  private sealed = false;
 
   constructor(
     readonly channel: AlertChannel,
@@ -48,7 +50,7 @@ export class ChannelQueue {
   }
 
   push(event: DriftEvent): void {
-    if (this.stop.signal.aborted) {
+    if (this.sealed) {
       this.hooks.failed(this.channel, event, 'closed', 0, null);
       return;
     }
@@ -66,6 +68,11 @@ export class ChannelQueue {
   /** Resolves when the queue is empty and nothing is in flight. */
   async idle(): Promise<void> {
     while (this.running) await this.running;
+  }
+
+  /** Refuses further events (dead-lettered as "closed"); what is queued still goes out. */
+  seal(): void {
+    this.sealed = true;
   }
 
   /** Gives up: the in-flight try is cancelled and everything still queued is dead-lettered. */

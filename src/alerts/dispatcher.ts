@@ -143,7 +143,7 @@ export class AlertDispatcher {
         } catch (error) {
           this.log(`alert channel ${queue.channel.name}: filter failed: ${String(error)}`);
         }
-        // After close() the queue dead-letters instead of sending, so nothing is silently lost.
+        // After close() the queue dead-letters instead of sending, so nothing is lost silently.
         if (wanted) queue.push(event);
       }
     } catch (error) {
@@ -171,6 +171,8 @@ export class AlertDispatcher {
   }
 
   private async shutdown(deadlineMs: number): Promise<CloseResult> {
+    // From here on deliver() dead-letters new events as "closed" instead of queueing them.
+    for (const queue of this.queues) queue.seal();
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       Promise.all(this.queues.map((q) => q.idle())).then(() => true),
@@ -179,7 +181,6 @@ export class AlertDispatcher {
       }),
     ]);
     clearTimeout(timer);
-    // Aborting also makes later deliver() calls dead-letter as "closed" instead of sending.
     for (const queue of this.queues) queue.abort();
     await Promise.all(this.queues.map((q) => q.idle()));
     await Promise.all(

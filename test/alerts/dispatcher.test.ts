@@ -263,12 +263,17 @@ describe('AlertDispatcher', () => {
     const { d } = dispatcher([createChannel({ type: 'webhook', url: server.url })]);
     for (let i = 0; i < 5; i++)
       await d.deliver(makeEvent({ id: `q${i}`, rule: { ...makeEvent().rule, id: `r${i}` } }));
-    const result = await d.close({ deadlineMs: 2_000 });
+    const closing = d.close({ deadlineMs: 2_000 });
+    await d.deliver(makeEvent({ id: 'during-close' }));
+    const result = await closing;
     expect(result).toMatchObject({ drained: true, delivered: 5, pending: 0 });
     expect(server.requests).toHaveLength(5);
-    await d.deliver(makeEvent({ id: 'late' }));
+    await d.deliver(makeEvent({ id: 'late', rule: { ...makeEvent().rule, id: 'late-rule' } }));
     await d.idle();
-    expect((await deadLetters()).map((e) => [e.event.id, e.reason])).toEqual([['late', 'closed']]);
+    expect((await deadLetters()).map((e) => [e.event.id, e.reason])).toEqual([
+      ['during-close', 'closed'],
+      ['late', 'closed'],
+    ]);
   });
 
   it('close() gives up at its deadline and dead-letters what could not be sent', async () => {
