@@ -63,6 +63,8 @@ function defaultLog(message: string): void {
 }
 
 export class AlertDispatcher {
+  /** For the watcher's log lines (DriftSink.name). */
+  readonly name: string;
   private readonly queues: ChannelQueue[];
   private readonly dedupe: Deduplicator;
   private readonly deadLetters: DeadLetterLog;
@@ -79,6 +81,7 @@ export class AlertDispatcher {
       if (names.has(channel.name)) throw new Error(`alert channel name "${channel.name}" is used twice`);
       names.add(channel.name);
     }
+    this.name = `alerts (${channels.map((c) => c.name).join(', ') || 'no channels'})`;
     this.log = options.log ?? defaultLog;
     const now = options.now ?? (() => new Date());
     this.dedupe = new Deduplicator(options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS, () => now().getTime());
