@@ -180,12 +180,12 @@ describe('AlertDispatcher', () => {
           type: 'webhook',
           name: 'hung',
           url: hung.url,
-          timeoutMs: 500,
+          timeoutMs: 1_000,
           retry: { attempts: 1 },
         }),
         createChannel({ type: 'webhook', name: 'healthy', url: healthy.url }),
       ],
-      { timeoutMs: 500 },
+      { timeoutMs: 1_000 },
     );
     const started = Date.now();
     const delivered = d.deliver(makeEvent({ id: 'e1' }));
@@ -193,7 +193,7 @@ describe('AlertDispatcher', () => {
     await delivered;
     expect(Date.now() - started).toBeLessThan(100);
     await d.deliver(makeEvent({ id: 'e2', rule: { ...makeEvent().rule, id: 'other-rule' } }));
-    await waitUntil(() => healthy.requests.length === 2, 450, 'both events at the healthy receiver');
+    await waitUntil(() => healthy.requests.length === 2, 950, 'both events at the healthy receiver');
     // Both arrived while the hung channel was still stuck on its first request.
     expect(hung.requests).toHaveLength(1);
     // The hung request is cut by the per-request timeout and dead-lettered; the second event then goes out.
