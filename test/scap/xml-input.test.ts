@@ -92,6 +92,27 @@ describe('namespaces', () => {
     ]);
   });
 
+  it('records foreign children of OVAL objects and unmodelled Value children', () => {
+    const oval = parseScapSource(`<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+  xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent"><objects>
+  <ind:family_object id="o" version="1"><z:hint xmlns:z="urn:z"/></ind:family_object></objects></oval_definitions>`);
+    const [component] = oval.components.values();
+    expect(component?.content.kind === 'oval' && component.content.oval.unknown).toEqual([
+      { construct: '{urn:z}hint', where: 'o', line: 3, reason: 'element not modelled' },
+    ]);
+    const xccdf = parseScapSource(
+      BENCH('<x:Value id="v"><x:complex-value><x:item>a</x:item></x:complex-value></x:Value>'),
+    );
+    expect(benchmarksOf(xccdf)[0]!.benchmark.unknown).toEqual([
+      {
+        construct: '{http://checklists.nist.gov/xccdf/1.2}complex-value',
+        where: 'v',
+        line: 1,
+        reason: 'multi-valued XCCDF Values are not modelled',
+      },
+    ]);
+  });
+
   it('keeps attributes in foreign namespaces addressable by URI', () => {
     const root = parseXml('<r xmlns:q="urn:q" q:a="1" b="2"/>');
     expect(root.attrs).toEqual({ '{urn:q}a': '1', b: '2' });

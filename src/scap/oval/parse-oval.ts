@@ -256,9 +256,19 @@ function parseSet(element: XmlElement, where: string, unknown: UnknownLog): Oval
   };
 }
 
+/** Children of an object/state that are neither entities of its family nor OVAL grammar are unknown. */
+function flagForeignChildren(element: XmlElement, where: string, unknown: UnknownLog): void {
+  for (const child of element.children) {
+    if (child.ns === element.ns && child.name !== 'filter' && child.name !== 'set') continue;
+    if (child.ns === D && NON_ENTITY.has(child.name)) continue;
+    unknown.element(child, where);
+  }
+}
+
 function parseObject(element: XmlElement, unknown: UnknownLog): OvalObject | undefined {
   const base = typed(element, '_object', 'objects', unknown);
   if (!base) return undefined;
+  flagForeignChildren(element, base.id, unknown);
   const behaviorsElement = element.children.find((c) => c.name === 'behaviors');
   const set = firstChild(element, D, 'set');
   return {
@@ -275,6 +285,7 @@ function parseObject(element: XmlElement, unknown: UnknownLog): OvalObject | und
 function parseState(element: XmlElement, unknown: UnknownLog): OvalState | undefined {
   const base = typed(element, '_state', 'states', unknown);
   if (!base) return undefined;
+  flagForeignChildren(element, base.id, unknown);
   return {
     ...base,
     operator: operatorOf(element, base.id, unknown),

@@ -59,6 +59,27 @@ const IGNORED = new Set([
   'source',
 ]);
 
+/** Value children that are modelled or deliberately ignored (source, metadata, signatures...). */
+const VALUE_CHILDREN = new Set([
+  'status',
+  'dc-status',
+  'version',
+  'title',
+  'description',
+  'warning',
+  'question',
+  'reference',
+  'metadata',
+  'value',
+  'default',
+  'match',
+  'lower-bound',
+  'upper-bound',
+  'choices',
+  'source',
+  'signature',
+]);
+
 const SEVERITIES = new Set<XccdfSeverity>(['unknown', 'info', 'low', 'medium', 'high']);
 const ROLES = new Set<XccdfRole>(['full', 'unscored', 'unchecked']);
 const VALUE_TYPES = new Set<ValueType>(['string', 'number', 'boolean']);
@@ -265,8 +286,12 @@ class BenchmarkBuilder {
       })),
       ancestors,
     };
-    if (this.child(element, 'complex-value') || this.child(element, 'complex-default')) {
-      this.unknown.value('complex-value', id, element.line, 'multi-valued XCCDF Values are not modelled');
+    for (const child of element.children) {
+      if (child.ns === this.ns && VALUE_CHILDREN.has(child.name)) continue;
+      const reason = child.name.startsWith('complex-')
+        ? 'multi-valued XCCDF Values are not modelled'
+        : 'element not modelled';
+      this.unknown.element(child, id, reason);
     }
     this.values.set(id, value);
     return value;
