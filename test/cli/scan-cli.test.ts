@@ -109,7 +109,7 @@ describe('vouch scan', () => {
       '--output',
       out,
     ]);
-    expect(run.code).toBe(2);
+    expect(run.code, run.stderr).toBe(2);
     const sarif = JSON.parse(await readFile(out, 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toEqual(['app-secure']);
@@ -139,7 +139,7 @@ describe('vouch scan', () => {
     ],
   ])('rejects %s with a one-line error and exit code 1', async (_name, args, message) => {
     const run = await vouch(['scan', '--content', await smallContent(), ...(await args())]);
-    expect(run.code).toBe(1);
+    expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stdout).toBe('');
