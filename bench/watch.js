@@ -129,6 +129,7 @@ console.log(
 );
 
 const latencies = [];
+const samples = [];
 const byKind = Object.fromEntries(KINDS.map((k) => [k.name, []]));
 for (let i = 0; i < CHANGES; i++) {
   const kind = KINDS[Math.floor(i / 2) % KINDS.length];
@@ -152,6 +153,7 @@ for (let i = 0; i < CHANGES; i++) {
   const latency = (await arrived) - start;
   latencies.push(latency);
   byKind[kind.name].push(latency);
+  samples.push({ change: i, kind: kind.name, ms: Math.round(latency) });
   // Let the watcher finish with this change so the next measurement starts from quiet.
   await watch.settled();
 }
@@ -162,6 +164,7 @@ const latency = {
   p50Ms: quantile(sorted, 0.5),
   p99Ms: quantile(sorted, 0.99),
   maxMs: sorted.at(-1),
+  slowest: [...samples].sort((a, b) => b.ms - a.ms).slice(0, 5),
   byKindP50Ms: Object.fromEntries(
     Object.entries(byKind).map(([name, values]) => [
       name,
