@@ -181,6 +181,22 @@ describe.skipIf(skipReason !== '')('SSG data streams', () => {
     });
     expect(inv.objectTypes['ind:textfilecontent54_object']).toBe(77);
     expect(inv.objectTypes['unix:password_object']).toBe(6);
+    // Platforms gating the rules (rule or ancestor Group). The design notes' table 3a says 104 for
+    // #machine because package_chrony_installed and service_chronyd_or_ntpd_enabled carry it on the
+    // rule and on their Group and were counted twice; 102 distinct rules are gated.
+    expect(inv.platforms).toEqual({
+      withPlatform: 118,
+      byPlatform: {
+        '#machine': 102,
+        '#pam': 9,
+        '#login_defs': 5,
+        '#grub2': 3,
+        '#non-uefi': 3,
+        '#chrony': 2,
+        '#gdm': 1,
+        '#wifi-iface': 1,
+      },
+    });
   });
 
   it.skipIf(!dataStreams.includes('ssg-debian11-ds.xml'))('debian11: counts of SSG 0.1.65', () => {

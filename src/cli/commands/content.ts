@@ -97,6 +97,10 @@ function renderInventory(p: ProfileInfo): string[] {
   table('OVAL state type', inv.stateTypes);
   table('OVAL variable kind', inv.variableKinds);
   table('local_variable function/component', inv.functions);
+  table(
+    `platform (gates ${inv.platforms.withPlatform} of ${p.selectedRules} rules)`,
+    inv.platforms.byPlatform,
+  );
   if (inv.unknown.length > 0) {
     out.push('', '    Constructs not modelled (rules reaching them):');
     for (const u of inv.unknown) out.push(`    ${u.construct} (${u.reason}): ${u.rules}`);

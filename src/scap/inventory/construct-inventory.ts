@@ -24,6 +24,12 @@ export interface ConstructInventory {
   stateTypes: Record<string, number>;
   variableKinds: Record<string, number>;
   functions: Record<string, number>;
+  /**
+   * Applicability: rules gated by each platform idref (`#machine`, a CPE name), counting platforms of the
+   * rule and of its ancestor Groups; `withPlatform` = rules gated by at least one. The Benchmark-level
+   * platform (the OS CPE) gates every rule and is not counted here.
+   */
+  platforms: { withPlatform: number; byPlatform: Record<string, number> };
   /** Rules whose check-content-ref or closure points at something absent (href or id). */
   unresolved: { ruleId: string; reference: string }[];
   /** Unknown constructs inside the closure of some selected rule, with the number of rules reaching them. */
@@ -44,6 +50,7 @@ export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): C
     stateTypes: {},
     variableKinds: {},
     functions: {},
+    platforms: { withPlatform: 0, byPlatform: {} },
     unresolved: [],
     unknown: [],
   };
@@ -51,6 +58,12 @@ export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): C
   const unknownIndex = new Map<OvalDocument, Map<string, UnknownConstruct[]>>();
 
   for (const rule of rules) {
+    const platforms = new Set(rule.platforms);
+    for (const groupId of rule.ancestors) {
+      for (const p of ctx.benchmark.groups.get(groupId)?.platforms ?? []) platforms.add(p);
+    }
+    if (platforms.size > 0) inv.platforms.withPlatform++;
+    bump(inv.platforms.byPlatform, platforms);
     const check = ovalCheckOf(rule);
     if (!check) {
       if (rule.checks.length === 0 && rule.complexCheck) inv.checks.complexOnly++;
@@ -127,6 +140,7 @@ export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): C
   inv.stateTypes = sortByCount(inv.stateTypes);
   inv.variableKinds = sortByCount(inv.variableKinds);
   inv.functions = sortByCount(inv.functions);
+  inv.platforms.byPlatform = sortByCount(inv.platforms.byPlatform);
   inv.unknown = [...unknownCounts.values()].sort((a, b) => b.rules - a.rules);
   return inv;
 }
