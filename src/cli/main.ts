@@ -3,6 +3,7 @@
  * messages (stack traces only with --debug) and exit codes.
  */
 import { Command, CommanderError } from 'commander';
+import { alertsWatchPlugin } from '../alerts/index.js';
 import { VouchError } from '../core/errors.js';
 import { TOOL_VERSION } from '../scan/run-scan.js';
 import { registerContentCommand } from './commands/content.js';
@@ -21,9 +22,13 @@ export async function main(argv: string[]): Promise<number> {
   registerScanCommand(program, (code) => {
     exitCode = code;
   });
-  registerWatchCommand(program, (code) => {
-    exitCode = code;
-  });
+  registerWatchCommand(
+    program,
+    (code) => {
+      exitCode = code;
+    },
+    [alertsWatchPlugin()],
+  );
   registerContentCommand(program);
 
   try {

@@ -20,6 +20,8 @@ import { EXIT_ERROR, EXIT_PASS } from './scan.js';
 export interface WatchSinkPlugin {
   addOptions(command: Command): void;
   createSinks(flags: Record<string, unknown>): DriftSink[] | Promise<DriftSink[]>;
+  /** Called when the watcher stops: deliver what is still queued (within the plugin's deadline). */
+  close?(): Promise<unknown>;
 }
 
 interface WatchFlags {
@@ -139,10 +141,16 @@ export function registerWatchCommand(
       );
     } catch (error) {
       await watch.stop();
+      await closePlugins(plugins);
       setExitCode(EXIT_ERROR);
       throw error;
     }
     await stopped;
+    await closePlugins(plugins);
     setExitCode(EXIT_PASS);
   });
+}
+
+async function closePlugins(plugins: readonly WatchSinkPlugin[]): Promise<void> {
+  await Promise.all(plugins.map((plugin) => plugin.close?.()));
 }
