@@ -16,16 +16,24 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertDispatcher } from '../../src/alerts/index.js';
+import { createAlertDispatcher } from '../../src/alerts/index.js';
 import type { DriftEvent } from '../../src/core/drift.js';
 import { startWatch, type WatchHandle } from '../../src/watch/index.js';
 import { fixtureRoot } from '../helpers/fixtures.js';
 import { type DriftRecorder, recordDrift } from './drift-recorder.js';
 
 const hardened = fixtureRoot('hardened');
-const LATENCY_MS = 1000;
+/**
+ * A correctness bound ("promptly, not at the next poll"), loose enough for a loaded CI machine; the
+ * < 1 s latency goal itself is measured by bench/watch.js (p50/p99 over many changes), not here.
+ */
+const LATENCY_MS = 5000;
 
 /** Replaces a file the way editors, `sed -i` and dpkg do: write a sibling, keep mode and owner, rename over. */
 function replaceFile(path: string, text: string): void {
@@ -42,13 +50,30 @@ describe.skipIf(!hardened)('vouch watch on the hardened fixture', () => {
   let root: string;
   let watch: WatchHandle;
   let drift: DriftRecorder;
+  let receiver: Server;
+  let dispatcher: AlertDispatcher;
+  /** Events as the local webhook receiver got them. */
+  const delivered: DriftEvent[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vouch-watch-'));
     root = join(dir, 'rootfs');
     // A copy: the fixture trees are shared by every suite and must never change.
     execFileSync('cp', ['-a', hardened as string, root]);
-    watch = startWatch({ root, pollIntervalMs: 0 });
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        delivered.push(JSON.parse(body) as DriftEvent);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/drift`;
+    dispatcher = (await createAlertDispatcher({ webhook: [url] })) as AlertDispatcher;
+    watch = startWatch({ root, pollIntervalMs: 0, sinks: [dispatcher] });
     drift = recordDrift(watch);
     const ready = await watch.ready;
     expect(ready.result.summary.counts.fail).toBe(0);
@@ -56,6 +81,8 @@ describe.skipIf(!hardened)('vouch watch on the hardened fixture', () => {
 
   afterAll(async () => {
     await watch?.stop();
+    await dispatcher?.close({ deadlineMs: 2000 });
+    receiver?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -74,6 +101,11 @@ describe.skipIf(!hardened)('vouch watch on the hardened fixture', () => {
     await watch.settled();
     expect(drift.since(mark).map((e) => `${e.kind} ${e.rule.id}`)).toEqual([`${kind} ${ruleId}`]);
     expect(latency).toBeLessThan(LATENCY_MS);
+    // The same event reaches the local webhook receiver.
+    for (let waited = 0; !delivered.some((e) => e.id === event.id) && waited < LATENCY_MS; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(delivered.filter((e) => e.id === event.id)).toHaveLength(1);
     expect(Date.parse(event.timestamps.changeSeenAt)).toBeGreaterThanOrEqual(changedAt - 5);
     expect(Date.parse(event.timestamps.evaluatedAt)).toBeGreaterThanOrEqual(
       Date.parse(event.timestamps.changeSeenAt),
