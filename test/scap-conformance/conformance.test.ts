@@ -8,7 +8,12 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { OvalOperator } from '../../src/scap/model/oval.js';
+import type {
+  OvalCriteria,
+  OvalCriteriaNode,
+  OvalDefinition,
+  OvalOperator,
+} from '../../src/scap/model/oval.js';
 import {
   type CollectedItem,
   type CollectionFlag,
@@ -17,6 +22,7 @@ import {
   compareValues,
   compareWithEntity,
   compilePcre,
+  evaluateDefinition,
   evaluateState,
   evaluateTest,
   type ItemStatus,
@@ -69,7 +75,49 @@ function stateEntity(raw: Record<string, unknown>): StateEntity {
   };
 }
 
+type RawNode = { operator?: string; negate?: boolean; children?: RawNode[]; test?: string; extend?: string };
+
+function criteriaNode(raw: RawNode): OvalCriteriaNode {
+  const common = { negate: raw.negate === true, applicabilityCheck: undefined };
+  if (raw.test !== undefined) return { kind: 'criterion', testRef: raw.test, ...common };
+  if (raw.extend !== undefined) return { kind: 'extend_definition', definitionRef: raw.extend, ...common };
+  return criteria(raw);
+}
+
+function criteria(raw: RawNode): OvalCriteria {
+  return {
+    kind: 'criteria',
+    operator: (raw.operator ?? 'AND') as OvalOperator,
+    negate: raw.negate === true,
+    applicabilityCheck: undefined,
+    children: (raw.children ?? []).map(criteriaNode),
+  };
+}
+
 const runners: Record<string, (c: Case) => unknown> = {
+  criteria(c) {
+    const definitions = new Map<string, OvalDefinition>();
+    for (const [id, raw] of Object.entries((c.definitions ?? {}) as Record<string, RawNode | null>)) {
+      definitions.set(id, {
+        id,
+        version: '1',
+        class: 'compliance',
+        deprecated: false,
+        title: undefined,
+        criteria: raw ? criteria(raw) : undefined,
+      });
+    }
+    const tests = (c.tests ?? {}) as Record<string, unknown>;
+    const target = definitions.get(str(c.evaluate));
+    if (!target) throw new Error(`no definition ${c.evaluate}`);
+    return evaluateDefinition(target, {
+      testResult: (ref) => {
+        if (!(ref in tests)) throw new Error(`no result for test ${ref}`);
+        return result(tests[ref]);
+      },
+      definition: (id) => definitions.get(id),
+    });
+  },
   operators(c) {
     const results = (c.results as unknown[]).map(result);
     const combined =

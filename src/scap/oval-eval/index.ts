@@ -1,5 +1,6 @@
 /** Pure OVAL 5.11 evaluation core: result algebra, test logic, datatypes, PCRE translation. */
 export { compareValues, type Operation, parseOvalInt } from './compare.js';
+export { type CriteriaContext, evaluateDefinition } from './criteria.js';
 export { existenceResult, type ItemStatus } from './existence.js';
 export {
   compilePcre,
