@@ -1,0 +1,252 @@
+/**
+ * The one migration set, shared by SQLite and PostgreSQL. Migrations use Kysely's schema builder
+ * with portable column types; the only dialect branch is the append-only guard on audit_log,
+ * because triggers have no portable syntax.
+ *
+ * Rules for future migrations: never edit a released one, add a new key that sorts after the last
+ * (Kysely runs them in key order and refuses to run if an applied one is missing).
+ */
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+// Migrations work on an untyped handle: the typed schema describes the latest state, not the
+// state a migration starts from.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type AnyDb = Kysely<any>;
+
+function initial(dialect: Dialect): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('organisations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('admin', 'operator', 'auditor')`))
+        .addColumn('password_hash', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('disabled_at', 'text')
+        .addUniqueConstraint('users_org_email_unique', ['org_id', 'email'])
+        .execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('prefix', 'text', (c) => c.notNull().unique())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('admin', 'operator', 'auditor')`))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_used_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('targets')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('labels', 'text', (c) => c.notNull())
+        .addColumn('connection', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('targets_org_name_unique', ['org_id', 'name'])
+        .execute();
+
+      await db.schema
+        .createTable('target_labels')
+        .addColumn('target_id', 'text', (c) => c.notNull().references('targets.id').onDelete('cascade'))
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('target_labels_pk', ['target_id', 'key'])
+        .execute();
+      // Selector lookups go label -> targets.
+      await db.schema
+        .createIndex('target_labels_key_value')
+        .on('target_labels')
+        .columns(['key', 'value'])
+        .execute();
+
+      await db.schema
+        .createTable('agents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+        .addColumn('target_id', 'text', (c) => c.references('targets.id').onDelete('set null'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('credential_hash', 'text')
+        .addColumn('version', 'text')
+        .addColumn('facts', 'text')
+        .addColumn('enrolled_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('scan_configs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('profile_id', 'text', (c) => c.notNull())
+        .addColumn('target_ids', 'text')
+        .addColumn('label_selector', 'text')
+        .addColumn('variables', 'text', (c) => c.notNull())
+        .addColumn('variables_encrypted', 'text')
+        .addColumn('schedule', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('scan_configs_org_name_unique', ['org_id', 'name'])
+        .execute();
+
+      await db.schema
+        .createTable('scans')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+        .addColumn('target_id', 'text', (c) => c.notNull().references('targets.id').onDelete('cascade'))
+        .addColumn('scan_config_id', 'text', (c) => c.references('scan_configs.id').onDelete('set null'))
+        .addColumn('agent_id', 'text', (c) => c.references('agents.id').onDelete('set null'))
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('queued', 'running', 'completed', 'failed', 'cancelled')`),
+        )
+        .addColumn('trigger', 'text', (c) =>
+          c.notNull().check(sql`trigger in ('manual', 'schedule', 'agent')`),
+        )
+        .addColumn('profile_id', 'text')
+        .addColumn('idempotency_key', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .addColumn('summary', 'text')
+        .addColumn('score', 'double precision')
+        .addColumn('error', 'text')
+        .execute();
+      // History of one target, newest first (target page, trend); ids are time-ordered UUIDv7.
+      await db.schema.createIndex('scans_target_id').on('scans').columns(['target_id', 'id']).execute();
+      // Org-wide scan list and dashboard activity.
+      await db.schema.createIndex('scans_org_id').on('scans').columns(['org_id', 'id']).execute();
+      // Queue and stale-scan cleanup look for queued/running scans.
+      await db.schema.createIndex('scans_status').on('scans').columns(['status', 'id']).execute();
+      // Both dialects treat NULLs as distinct in unique indexes, so scans without a key never clash.
+      await db.schema
+        .createIndex('scans_idempotency')
+        .on('scans')
+        .columns(['org_id', 'idempotency_key'])
+        .unique()
+        .execute();
+
+      await db.schema
+        .createTable('rule_results')
+        .addColumn('scan_id', 'text', (c) => c.notNull().references('scans.id').onDelete('cascade'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('evidence', 'text', (c) => c.notNull())
+        .addColumn('refs', 'text', (c) => c.notNull())
+        .addColumn('duration_ms', 'double precision', (c) => c.notNull())
+        .addColumn('check_type', 'text', (c) => c.notNull())
+        .addColumn('check_version', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rule_results_pk', ['scan_id', 'seq'])
+        .execute();
+      // "Failed results of this scan, page 3": filter and keyset order in one index.
+      await db.schema
+        .createIndex('rule_results_scan_status')
+        .on('rule_results')
+        .columns(['scan_id', 'status', 'seq'])
+        .execute();
+
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        // No foreign key on purpose: the audit trail outlives what it talks about.
+        .addColumn('org_id', 'text')
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_log_org_id').on('audit_log').columns(['org_id', 'id']).execute();
+
+      await db.schema
+        .createTable('jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed')`),
+        )
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(5))
+        .addColumn('run_at', 'text', (c) => c.notNull())
+        .addColumn('locked_by', 'text')
+        .addColumn('locked_until', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // Workers poll "queued and due, oldest first".
+      await db.schema.createIndex('jobs_due').on('jobs').columns(['status', 'run_at']).execute();
+
+      await appendOnlyAudit(db, dialect);
+    },
+  };
+}
+
+/**
+ * The storage API has no update or delete for audit rows; these triggers make the database refuse
+ * them too, so a bug or a hand-written query cannot rewrite history. Static SQL, no input.
+ */
+async function appendOnlyAudit(db: AnyDb, dialect: Dialect): Promise<void> {
+  if (dialect === 'sqlite') {
+    for (const op of ['update', 'delete'] as const) {
+      await sql
+        .raw(
+          `create trigger audit_log_no_${op} before ${op} on audit_log ` +
+            `begin select raise(abort, 'audit_log is append-only'); end`,
+        )
+        .execute(db);
+    }
+    return;
+  }
+  await sql
+    .raw(
+      `create function vouch_audit_log_append_only() returns trigger language plpgsql as $$ ` +
+        `begin raise exception 'audit_log is append-only'; end $$`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      'create trigger audit_log_append_only before update or delete on audit_log ' +
+        'for each row execute function vouch_audit_log_append_only()',
+    )
+    .execute(db);
+}
+
+export function migrationSet(dialect: Dialect): Record<string, Migration> {
+  return { '0001_initial': initial(dialect) };
+}
+
+/** Bring the schema to the latest version. Kysely takes a lock, so concurrent servers are safe. */
+export async function migrateToLatest(db: AnyDb, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationSet(dialect) } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    throw new Error(`storage migration ${failed?.migrationName ?? ''} failed: ${reason}`.replace('  ', ' '));
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
