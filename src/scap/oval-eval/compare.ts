@@ -47,18 +47,31 @@ function ordered(op: string, c: number): OvalResult {
   throw new OvalEvalError(`operation "${op}" is not defined for this datatype`);
 }
 
-/** xsd:integer; BigInt so 64-bit values (inode numbers, sizes) compare exactly. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * As oscap reads ints (strtoimax, base 10, whole string): leading whitespace and a sign allowed,
+ * trailing text not, and values outside 64 bits are errors. BigInt keeps all 64 bits exact.
+ */
 export function parseOvalInt(text: string): bigint | undefined {
-  const t = text.trim();
-  if (!/^[+-]?\d+$/.test(t)) return undefined;
-  return BigInt(t);
+  const m = /^\s*([+-]?\d+)$/.exec(text);
+  if (!m?.[1]) return undefined;
+  const v = BigInt(m[1]);
+  return v < INT64_MIN || v > INT64_MAX ? undefined : v;
 }
 
-function parseOvalBoolean(text: string): boolean | undefined {
-  const t = text.trim();
-  if (t === 'true' || t === '1') return true;
-  if (t === 'false' || t === '0') return false;
-  return undefined;
+function parseFloatStrict(text: string): number | undefined {
+  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+function floatCompare(a: number, b: number): number {
+  if (a === b) return 0;
+  const err = Math.abs((a - b) / (Math.abs(a) > Math.abs(b) ? a : b));
+  if (err <= 1e-9) return 0;
+  return a > b ? 1 : -1;
 }
 
 function unsupported(datatype: string, op: string): never {
@@ -78,26 +91,25 @@ export function compareValues(
       return compareInt(operation, collected, expected);
     case 'boolean': {
       if (operation !== 'equals' && operation !== 'not equal') unsupported(datatype, operation);
-      const a = parseOvalBoolean(collected);
-      const b = parseOvalBoolean(expected);
-      if (a === undefined || b === undefined) return 'error';
+      // oscap: exactly "true" or "1" is true, anything else is false (never an error).
+      const a = collected === 'true' || collected === '1';
+      const b = expected === 'true' || expected === '1';
       return bool(operation === 'equals' ? a === b : a !== b);
     }
     case 'float': {
       if (!ORDERING.has(operation) && operation !== 'equals' && operation !== 'not equal') {
         unsupported(datatype, operation);
       }
-      const a = Number(collected.trim());
-      const b = Number(expected.trim());
-      if (collected.trim() === '' || expected.trim() === '' || Number.isNaN(a) || Number.isNaN(b)) {
-        return 'error';
-      }
-      return ordered(operation, a < b ? -1 : a > b ? 1 : 0);
+      // strtod on the whole string; equal within a relative 1e-9, as oscap compares doubles.
+      const a = parseFloatStrict(collected);
+      const b = parseFloatStrict(expected);
+      if (a === undefined || b === undefined) return 'error';
+      return ordered(operation, floatCompare(a, b));
     }
     case 'evr_string':
     case 'debian_evr_string':
     case 'version': {
-      if (operation === 'pattern match') return patternMatch(collected, expected);
+      // oscap rejects pattern match on version types; so do we (the content is wrong, not the value).
       if (!ORDERING.has(operation) && operation !== 'equals' && operation !== 'not equal') {
         unsupported(datatype, operation);
       }
@@ -138,7 +150,6 @@ function patternMatch(collected: string, pattern: string): OvalResult {
 }
 
 function compareInt(op: string, collected: string, expected: string): OvalResult {
-  if (op === 'pattern match') return patternMatch(collected, expected);
   const a = parseOvalInt(collected);
   const b = parseOvalInt(expected);
   if (op === 'bitwise and' || op === 'bitwise or') {

@@ -1,12 +1,3 @@
-/**
- * Version orderings for the OVAL datatypes `evr_string` (RPM), `debian_evr_string` (dpkg) and
- * `version`. Each returns <0, 0 or >0 like a sort comparator.
- *
- * SSG compares Debian package versions with `evr_string` (dpkginfo_state/evr), so oscap applies RPM's
- * ordering to them; we must do the same there, and dpkg's ordering only for `debian_evr_string`.
- */
-import { OvalEvalError } from './result.js';
-
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 const isAlpha = (c: string | undefined): boolean =>
   c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
@@ -20,17 +11,36 @@ function compareDigits(a: string, b: string): number {
 }
 
 /**
- * rpmvercmp as oscap 1.3.7 embeds it (rpm 4.4 era: no `~`/`^` rules): alternating runs of digits
- * and letters, everything else a separator; a numeric run beats an alphabetic one; when one side
- * runs out, the side with characters left is newer.
+ * rpmvercmp of the librpm oscap links against (rpm 4.18 on Debian 12; checked against oscap 1.3.7):
+ * alternating runs of digits and letters, other characters separate; `~` sorts before anything, even
+ * the end of the string (pre-releases), `^` sorts after the end but before any other run
+ * (post-release snapshots); a numeric run beats an alphabetic one; when one side runs out, the side
+ * with characters left is newer.
  */
 export function rpmVersionCompare(a: string, b: string): number {
   if (a === b) return 0;
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) {
-    while (i < a.length && !isDigit(a[i]) && !isAlpha(a[i])) i++;
-    while (j < b.length && !isDigit(b[j]) && !isAlpha(b[j])) j++;
+  const special = (c: string | undefined): boolean => c === '~' || c === '^';
+  while (i < a.length || j < b.length) {
+    while (i < a.length && !isDigit(a[i]) && !isAlpha(a[i]) && !special(a[i])) i++;
+    while (j < b.length && !isDigit(b[j]) && !isAlpha(b[j]) && !special(b[j])) j++;
+    if (a[i] === '~' || b[j] === '~') {
+      if (a[i] !== '~') return 1;
+      if (b[j] !== '~') return -1;
+      i++;
+      j++;
+      continue;
+    }
+    if (a[i] === '^' || b[j] === '^') {
+      if (i >= a.length) return -1;
+      if (j >= b.length) return 1;
+      if (a[i] !== '^') return 1;
+      if (b[j] !== '^') return -1;
+      i++;
+      j++;
+      continue;
+    }
     if (i >= a.length || j >= b.length) break;
     const numeric = isDigit(a[i]);
     const take = numeric ? isDigit : isAlpha;
@@ -51,34 +61,44 @@ export function rpmVersionCompare(a: string, b: string): number {
   return restA ? 1 : -1;
 }
 
+/** Parts of an EVR; undefined when absent, which rpm's labelCompare treats as "older than any value". */
 interface Evr {
-  epoch: string;
+  epoch: string | undefined;
   version: string;
-  release: string;
+  release: string | undefined;
 }
 
-/** `[epoch:]version[-release]`: epoch before the first colon, release after the last hyphen. */
+/**
+ * As rpm parses it: the epoch is the leading digits when a colon follows them (an empty one is "0"),
+ * the release is what follows the last hyphen after that. Nothing is ever invalid: `x:1.0` is a
+ * version without epoch.
+ */
 export function parseEvr(text: string): Evr {
-  const colon = text.indexOf(':');
-  let epoch = '0';
+  const m = /^\d*/.exec(text);
+  const digits = m ? m[0] : '';
+  let epoch: string | undefined;
   let rest = text;
-  if (colon >= 0) {
-    epoch = text.slice(0, colon) || '0';
-    rest = text.slice(colon + 1);
+  if (text[digits.length] === ':') {
+    epoch = digits === '' ? '0' : digits;
+    rest = text.slice(digits.length + 1);
   }
-  if (!/^\d+$/.test(epoch)) throw new OvalEvalError(`invalid epoch in EVR "${text}"`);
   const dash = rest.lastIndexOf('-');
-  if (dash < 0) return { epoch, version: rest, release: '' };
+  if (dash < 0) return { epoch, version: rest, release: undefined };
   return { epoch, version: rest.slice(0, dash), release: rest.slice(dash + 1) };
+}
+
+/** rpm's compare of optional parts: absent == absent, absent < present. */
+function comparePart(a: string | undefined, b: string | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  return rpmVersionCompare(a, b);
 }
 
 export function evrCompare(a: string, b: string): number {
   const x = parseEvr(a);
   const y = parseEvr(b);
+  // A missing epoch is not 0 for rpm (and oscap): "1.0-1" < "0:1.0-1".
   return (
-    compareDigits(x.epoch, y.epoch) ||
-    rpmVersionCompare(x.version, y.version) ||
-    rpmVersionCompare(x.release, y.release)
+    comparePart(x.epoch, y.epoch) || comparePart(x.version, y.version) || comparePart(x.release, y.release)
   );
 }
 
@@ -114,28 +134,41 @@ export function dpkgVersionCompare(a: string, b: string): number {
 export function debianEvrCompare(a: string, b: string): number {
   const x = parseEvr(a);
   const y = parseEvr(b);
+  // An absent epoch is 0 for dpkg; an absent revision is empty.
   return (
-    compareDigits(x.epoch, y.epoch) ||
+    compareDigits(x.epoch ?? '0', y.epoch ?? '0') ||
     dpkgVersionCompare(x.version, y.version) ||
-    dpkgVersionCompare(x.release, y.release)
+    dpkgVersionCompare(x.release ?? '', y.release ?? '')
   );
 }
 
 /**
- * OVAL `version`: components separated by any non-alphanumeric character, compared as integers
- * (missing components count as 0, so 1.2 equals 1.2.0). A non-numeric component is an error: the
- * datatype is defined for numeric components only.
+ * OVAL `version` as oscap 1.3.7 compares it: field by field, each field read like C atoi (leading
+ * integer, 0 when there is none) and the next field found by skipping one character, the digits that
+ * follow and one separator. So `1.2a` equals `1.2` and missing fields are 0 (`1.2` equals `1.2.0`).
  */
 export function versionCompare(a: string, b: string): number {
-  const x = a.split(/[^0-9A-Za-z]+/).filter((s) => s !== '');
-  const y = b.split(/[^0-9A-Za-z]+/).filter((s) => s !== '');
-  for (const part of [...x, ...y]) {
-    if (!/^\d+$/.test(part)) throw new OvalEvalError(`non-numeric version component "${part}"`);
-  }
-  const n = Math.max(x.length, y.length);
-  for (let k = 0; k < n; k++) {
-    const c = compareDigits(x[k] ?? '0', y[k] ?? '0');
-    if (c !== 0) return c;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = atoi(a, i);
+    const y = atoi(b, j);
+    if (x !== y) return x < y ? -1 : 1;
+    i = nextField(a, i);
+    j = nextField(b, j);
   }
   return 0;
+}
+
+function atoi(s: string, at: number): bigint {
+  const m = /^\s*([+-]?\d+)/.exec(s.slice(at));
+  return m?.[1] ? BigInt(m[1]) : 0n;
+}
+
+function nextField(s: string, at: number): number {
+  let k = at;
+  if (k < s.length) k++;
+  while (k < s.length && isDigit(s[k])) k++;
+  if (k < s.length && !isDigit(s[k])) k++;
+  return k;
 }
