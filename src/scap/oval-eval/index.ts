@@ -33,7 +33,6 @@ export {
 export { type CollectionFlag, evaluateTest, type TestInput, type TestItem } from './test-eval.js';
 export {
   debianEvrCompare,
-  dpkgVersionCompare,
   evrCompare,
   parseEvr,
   rpmVersionCompare,

@@ -1,3 +1,5 @@
+import { compareDebianVersions } from '../../checks/parsers/dpkg-version.js';
+
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 const isAlpha = (c: string | undefined): boolean =>
   c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
@@ -102,44 +104,12 @@ export function evrCompare(a: string, b: string): number {
   );
 }
 
-/** dpkg's character weight: `~` sorts before everything, even the end of the string; letters before other symbols. */
-function dpkgOrder(c: string | undefined): number {
-  if (c === undefined || isDigit(c)) return 0;
-  if (c === '~') return -1;
-  if (isAlpha(c)) return c.charCodeAt(0);
-  return c.charCodeAt(0) + 256;
-}
-
-/** dpkg's verrevcmp: a non-digit prefix compared by dpkgOrder, then a number, repeated. */
-export function dpkgVersionCompare(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    while ((i < a.length && !isDigit(a[i])) || (j < b.length && !isDigit(b[j]))) {
-      const d = dpkgOrder(a[i]) - dpkgOrder(b[j]);
-      if (d !== 0) return d;
-      i++;
-      j++;
-    }
-    const si = i;
-    const sj = j;
-    while (isDigit(a[i])) i++;
-    while (isDigit(b[j])) j++;
-    const c = compareDigits(a.slice(si, i) || '0', b.slice(sj, j) || '0');
-    if (c !== 0) return c;
-  }
-  return 0;
-}
-
+/**
+ * debian_evr_string: dpkg's own ordering (epoch, upstream version, revision; `~` before everything),
+ * the same comparison the native `package` check uses, so SCAP and native rules agree on versions.
+ */
 export function debianEvrCompare(a: string, b: string): number {
-  const x = parseEvr(a);
-  const y = parseEvr(b);
-  // An absent epoch is 0 for dpkg; an absent revision is empty.
-  return (
-    compareDigits(x.epoch ?? '0', y.epoch ?? '0') ||
-    dpkgVersionCompare(x.version, y.version) ||
-    dpkgVersionCompare(x.release ?? '', y.release ?? '')
-  );
+  return compareDebianVersions(a, b);
 }
 
 /**
