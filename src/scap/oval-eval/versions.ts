@@ -1,67 +1,12 @@
 import { compareDebianVersions } from '../../checks/parsers/dpkg-version.js';
+import { rpmvercmp } from '../../checks/parsers/rpm-version.js';
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-const isAlpha = (c: string | undefined): boolean =>
-  c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
-
-function compareDigits(a: string, b: string): number {
-  // Numeric strings of any length: drop leading zeros, then the longer one is larger.
-  const x = a.replace(/^0+/, '');
-  const y = b.replace(/^0+/, '');
-  if (x.length !== y.length) return x.length - y.length;
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /**
- * rpmvercmp of the librpm oscap links against (rpm 4.18 on Debian 12; checked against oscap 1.3.7):
- * alternating runs of digits and letters, other characters separate; `~` sorts before anything, even
- * the end of the string (pre-releases), `^` sorts after the end but before any other run
- * (post-release snapshots); a numeric run beats an alphabetic one; when one side runs out, the side
- * with characters left is newer.
+ * rpmvercmp as the librpm oscap links against (rpm 4.18 on Debian 12; checked against oscap 1.3.7)
+ * orders versions: the native `package` check's implementation, so SCAP and native rules agree.
  */
-export function rpmVersionCompare(a: string, b: string): number {
-  if (a === b) return 0;
-  let i = 0;
-  let j = 0;
-  const special = (c: string | undefined): boolean => c === '~' || c === '^';
-  while (i < a.length || j < b.length) {
-    while (i < a.length && !isDigit(a[i]) && !isAlpha(a[i]) && !special(a[i])) i++;
-    while (j < b.length && !isDigit(b[j]) && !isAlpha(b[j]) && !special(b[j])) j++;
-    if (a[i] === '~' || b[j] === '~') {
-      if (a[i] !== '~') return 1;
-      if (b[j] !== '~') return -1;
-      i++;
-      j++;
-      continue;
-    }
-    if (a[i] === '^' || b[j] === '^') {
-      if (i >= a.length) return -1;
-      if (j >= b.length) return 1;
-      if (a[i] !== '^') return 1;
-      if (b[j] !== '^') return -1;
-      i++;
-      j++;
-      continue;
-    }
-    if (i >= a.length || j >= b.length) break;
-    const numeric = isDigit(a[i]);
-    const take = numeric ? isDigit : isAlpha;
-    const si = i;
-    const sj = j;
-    while (i < a.length && take(a[i])) i++;
-    while (j < b.length && take(b[j])) j++;
-    const x = a.slice(si, i);
-    const y = b.slice(sj, j);
-    // Different kinds of run at the same place: numbers are newer than letters.
-    if (y.length === 0) return numeric ? 1 : -1;
-    const c = numeric ? compareDigits(x, y) : x < y ? -1 : x > y ? 1 : 0;
-    if (c !== 0) return c;
-  }
-  const restA = i < a.length;
-  const restB = j < b.length;
-  if (!restA && !restB) return 0;
-  return restA ? 1 : -1;
-}
+export const rpmVersionCompare = rpmvercmp;
 
 /** Parts of an EVR; undefined when absent, which rpm's labelCompare treats as "older than any value". */
 interface Evr {
