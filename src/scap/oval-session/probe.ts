@@ -95,7 +95,10 @@ export interface OvalProbe {
 }
 
 /** Builds an item entity list from plain values (helper for probes). */
-export function itemValue(value: string | number | boolean | undefined, datatype?: string): CollectedItem[string] {
+export function itemValue(
+  value: string | number | boolean | undefined,
+  datatype?: string,
+): CollectedItem[string] {
   if (value === undefined) return [];
   const text = typeof value === 'string' ? value : String(value);
   return [datatype ? { value: text, datatype } : { value: text }];
