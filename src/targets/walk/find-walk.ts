@@ -105,20 +105,9 @@ export function findWalk(
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C' },
     });
-    let pending: Buffer | null = null;
+    const parse = findOutputParser(toTarget, accumulator);
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      const data: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
-      let start = 0;
-      for (;;) {
-        const end = data.indexOf(0, start);
-        if (end === -1) break;
-        if (end === start) accumulator.countPlain();
-        else parseRecord(data.toString('utf8', start, end), toTarget, accumulator);
-        start = end + 1;
-      }
-      pending = start < data.length ? data.subarray(start) : null;
-    });
+    child.stdout.on('data', parse);
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 4096) stderr += chunk.toString('utf8');
     });
@@ -129,6 +118,30 @@ export function findWalk(
         reject(new Error(`find failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n')[0] ?? ''}`));
     });
   });
+}
+
+/**
+ * A consumer of find's `-printf` output (as produced by `findArguments`), chunk by chunk: records
+ * end in NUL and may be split across chunks. Shared with the SSH transport, which runs the same find
+ * remotely.
+ */
+export function findOutputParser(
+  toTarget: (hostPath: string) => string,
+  accumulator: WalkAccumulator,
+): (chunk: Buffer) => void {
+  let pending: Buffer | null = null;
+  return (chunk) => {
+    const data: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const end = data.indexOf(0, start);
+      if (end === -1) break;
+      if (end === start) accumulator.countPlain();
+      else parseRecord(data.toString('utf8', start, end), toTarget, accumulator);
+      start = end + 1;
+    }
+    pending = start < data.length ? data.subarray(start) : null;
+  };
 }
 
 function parseRecord(record: string, toTarget: (hostPath: string) => string, accumulator: WalkAccumulator) {
