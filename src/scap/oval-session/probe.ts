@@ -45,6 +45,13 @@ export interface ResolvedObject {
   entities: Map<string, ObjectEntitySpec>;
   /** `<behaviors>` attributes as written, e.g. `{recurse_direction: 'down', max_depth: '-1'}`. */
   behaviors: Record<string, string>;
+  /**
+   * What the session already knows about the items that will survive the object's filters, so a
+   * probe can push the selection down to the collector: `specialModesOnly` means every surviving
+   * item has the world-writable, setuid or setgid bit (an include filter requires one of them), so
+   * a `/`-wide file object may list only such entries (`file-tree` with `select: 'special'`).
+   */
+  hints: { specialModesOnly: boolean };
 }
 
 /** One OVAL system-characteristics item. */

@@ -407,3 +407,26 @@ function mergeText(parts: XccdfFixPart[]): XccdfFixPart[] {
   }
   return merged;
 }
+
+/** An XCCDF 1.2 Tailoring document: profiles that extend or replace a benchmark's profiles. */
+export interface XccdfTailoring {
+  id: string;
+  /** `<benchmark href>` as written (informational: the benchmark comes from the command line). */
+  benchmarkHref: string | undefined;
+  version: string | undefined;
+  profiles: XccdfProfile[];
+  unknown: XccdfBenchmark['unknown'];
+}
+
+export function parseTailoring(element: XmlElement): XccdfTailoring {
+  const builder = new BenchmarkBuilder(element.ns);
+  const benchmark = builder.child(element, 'benchmark');
+  const version = builder.child(element, 'version');
+  return {
+    id: attr(element, 'id') ?? '',
+    benchmarkHref: benchmark ? attr(benchmark, 'href') : undefined,
+    version: version ? version.text.trim() : undefined,
+    profiles: builder.all(element, 'Profile').map((p) => builder.profile(p)),
+    unknown: builder.unknown.entries,
+  };
+}
