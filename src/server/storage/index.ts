@@ -5,21 +5,29 @@
 import type { Kysely } from 'kysely';
 import { connect, type StorageConfig } from './connect.js';
 import { type Dialect, migrateToLatest } from './migrations.js';
+import { agentsRepo } from './repos/agents.js';
+import { apiKeysRepo } from './repos/api-keys.js';
 import { auditRepo } from './repos/audit.js';
 import type { RepoContext } from './repos/context.js';
+import { enrollmentTokensRepo } from './repos/enrollment-tokens.js';
 import { organisationsRepo } from './repos/organisations.js';
 import { resultsRepo } from './repos/results.js';
 import { scansRepo } from './repos/scans.js';
 import { targetsRepo } from './repos/targets.js';
+import { usersRepo } from './repos/users.js';
 import type { Database } from './schema.js';
 
 export { type StorageConfig, storageConfigFromEnv } from './connect.js';
 export { StorageError, type StorageErrorCode } from './errors.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.js';
+export type { AgentFilter } from './repos/agents.js';
+export type { ApiKeyFilter } from './repos/api-keys.js';
 export type { AuditFilter } from './repos/audit.js';
+export type { EnrollmentTokenFilter } from './repos/enrollment-tokens.js';
 export type { ResultFilter } from './repos/results.js';
 export type { ScanFilter } from './repos/scans.js';
 export type { TargetFilter } from './repos/targets.js';
+export type { UserFilter } from './repos/users.js';
 export type * from './types.js';
 
 export interface StorageOptions {
@@ -34,6 +42,10 @@ function repos(ctx: RepoContext) {
     scans: scansRepo(ctx),
     results: resultsRepo(ctx),
     audit: auditRepo(ctx),
+    users: usersRepo(ctx),
+    apiKeys: apiKeysRepo(ctx),
+    agents: agentsRepo(ctx),
+    enrollmentTokens: enrollmentTokensRepo(ctx),
   };
 }
 

@@ -235,8 +235,58 @@ async function appendOnlyAudit(db: AnyDb, dialect: Dialect): Promise<void> {
     .execute(db);
 }
 
+/**
+ * Auth (docs/adr/0005-server-security.md): user names, server-wide unique logins, API key expiry,
+ * agent credentials and one-time enrollment tokens. Every opaque credential row has a unique
+ * public `prefix` (the part of the token before the secret, used to find the row) and a SHA-256
+ * hash of the secret; the secret itself is never stored.
+ */
+const auth: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('users').addColumn('name', 'text').execute();
+    // Logins are server-wide (one login form, no organisation picker): an email or a user name
+    // identifies one user across all organisations. The repository stores emails lowercased.
+    await db.schema.createIndex('users_email_unique').on('users').column('email').unique().execute();
+    await db.schema.createIndex('users_name_unique').on('users').column('name').unique().execute();
+
+    await db.schema.alterTable('api_keys').addColumn('expires_at', 'text').execute();
+    await db.schema.createIndex('api_keys_user_id').on('api_keys').columns(['user_id', 'id']).execute();
+    await db.schema.createIndex('api_keys_org_id').on('api_keys').columns(['org_id', 'id']).execute();
+
+    await db.schema.alterTable('agents').addColumn('credential_prefix', 'text').execute();
+    await db.schema
+      .createIndex('agents_credential_prefix')
+      .on('agents')
+      .column('credential_prefix')
+      .unique()
+      .execute();
+    await db.schema.createIndex('agents_org_id').on('agents').columns(['org_id', 'id']).execute();
+
+    await db.schema
+      .createTable('enrollment_tokens')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+      .addColumn('prefix', 'text', (c) => c.notNull().unique())
+      .addColumn('token_hash', 'text', (c) => c.notNull())
+      .addColumn('note', 'text')
+      // Audit actor string of whoever created it ("user:<id>", ...).
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addColumn('used_at', 'text')
+      .addColumn('agent_id', 'text', (c) => c.references('agents.id').onDelete('set null'))
+      .addColumn('revoked_at', 'text')
+      .execute();
+    await db.schema
+      .createIndex('enrollment_tokens_org_id')
+      .on('enrollment_tokens')
+      .columns(['org_id', 'id'])
+      .execute();
+  },
+};
+
 export function migrationSet(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect) };
+  return { '0001_initial': initial(dialect), '0002_auth': auth };
 }
 
 /** Bring the schema to the latest version. Kysely takes a lock, so concurrent servers are safe. */

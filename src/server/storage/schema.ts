@@ -17,10 +17,13 @@ export interface OrganisationsTable {
 export interface UsersTable {
   id: string;
   org_id: string;
+  /** Stored lowercased; unique across the server (migration 0002). */
   email: string;
+  /** Optional login name, unique across the server (migration 0002). */
+  name: string | null;
   /** admin | operator | auditor */
   role: string;
-  /** argon2id encoded hash (hashing arrives with auth). */
+  /** argon2id PHC string (src/server/auth/passwords.ts); null: no password login. */
   password_hash: string | null;
   created_at: string;
   disabled_at: string | null;
@@ -33,11 +36,13 @@ export interface ApiKeysTable {
   name: string;
   /** First characters of the key, shown to users and used to find the row before verifying the hash. */
   prefix: string;
+  /** SHA-256 (hex) of the key's secret part (src/server/auth/opaque-token.ts). */
   key_hash: string;
   role: string;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  expires_at: string | null;
 }
 
 export interface TargetsTable {
@@ -65,6 +70,9 @@ export interface AgentsTable {
   org_id: string;
   target_id: string | null;
   name: string;
+  /** Public part of the agent's credential token; finds the row (migration 0002). */
+  credential_prefix: string | null;
+  /** SHA-256 (hex) of the credential's secret part. */
   credential_hash: string | null;
   version: string | null;
   facts: string | null;
@@ -140,6 +148,24 @@ export interface AuditLogTable {
   at: string;
 }
 
+/** One-time tokens an admin hands to `vouch agent --enroll`; single use, with an expiry. */
+export interface EnrollmentTokensTable {
+  id: string;
+  org_id: string;
+  prefix: string;
+  /** SHA-256 (hex) of the token's secret part. */
+  token_hash: string;
+  note: string | null;
+  /** Audit actor of the creator ("user:<id>", ...). */
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** The agent it enrolled. */
+  agent_id: string | null;
+  revoked_at: string | null;
+}
+
 export interface JobsTable {
   id: string;
   kind: string;
@@ -167,5 +193,6 @@ export interface Database {
   scans: ScansTable;
   rule_results: RuleResultsTable;
   audit_log: AuditLogTable;
+  enrollment_tokens: EnrollmentTokensTable;
   jobs: JobsTable;
 }

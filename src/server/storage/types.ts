@@ -114,3 +114,98 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** A user as the API sees it: never the password hash (that stays inside the users repository). */
+export interface User {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+export interface NewUser {
+  orgId: string;
+  email: string;
+  name?: string | null;
+  role: Role;
+  /** argon2id PHC string; null or absent: the user cannot log in with a password. */
+  passwordHash?: string | null;
+}
+
+/** An API key's metadata: never the secret, never its hash. */
+export interface ApiKey {
+  id: string;
+  orgId: string;
+  userId: string | null;
+  name: string;
+  /** The token's public part, e.g. `vouch_key_0a1b2c3d4e5f6a7b`, so users can tell keys apart. */
+  prefix: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  expiresAt: string | null;
+}
+
+export interface NewApiKey {
+  orgId: string;
+  userId: string | null;
+  name: string;
+  prefix: string;
+  keyHash: string;
+  role: Role;
+  expiresAt?: string | null;
+}
+
+export interface Agent {
+  id: string;
+  orgId: string;
+  targetId: string | null;
+  name: string;
+  version: string | null;
+  facts: Record<string, unknown> | null;
+  enrolledAt: string;
+  lastSeenAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface NewAgent {
+  orgId: string;
+  targetId: string | null;
+  name: string;
+  credentialPrefix: string;
+  credentialHash: string;
+  version?: string | null;
+  facts?: Record<string, unknown> | null;
+}
+
+export interface EnrollmentToken {
+  id: string;
+  orgId: string;
+  prefix: string;
+  note: string | null;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  agentId: string | null;
+  revokedAt: string | null;
+}
+
+export interface NewEnrollmentToken {
+  orgId: string;
+  prefix: string;
+  tokenHash: string;
+  createdBy: string;
+  expiresAt: string;
+  note?: string | null;
+}
+
+/** A stored credential row found by its public prefix, with the hash to verify against. */
+export interface CredentialMatch<T> {
+  row: T;
+  hash: string;
+}
