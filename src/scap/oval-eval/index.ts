@@ -3,6 +3,17 @@ export { compareValues, type Operation, parseOvalInt } from './compare.js';
 export { type CriteriaContext, evaluateDefinition } from './criteria.js';
 export { existenceResult, type ItemStatus } from './existence.js';
 export {
+  type ComponentDependencies,
+  type ComponentInputs,
+  type ComponentValues,
+  componentDependencies,
+  evaluateComponent,
+  evaluateLocalVariable,
+  globToRegex,
+  type ObjectFieldRef,
+  type ResolvedInput,
+} from './functions.js';
+export {
   compilePcre,
   PcreTranslationError,
   type TranslatedPattern,
