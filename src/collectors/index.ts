@@ -10,11 +10,16 @@ import { fingerprintPath } from './collector.js';
 import { collectCommand } from './command.js';
 import { collectConfigTree } from './config-tree.js';
 import { collectDirList } from './dir-list.js';
+import { collectDpkgStatus } from './dpkg-database.js';
 import { collectFileGlob } from './file-glob.js';
 import { collectFileText } from './file-text.js';
+import { collectFilesystemUsage } from './filesystem-usage.js';
+import { collectSysctlList, collectUname } from './kernel.js';
+import { collectNetworkInterfaces } from './network.js';
 import { collectOsRelease } from './os-release.js';
 import { collectPackages } from './packages.js';
 import { PassMemo } from './pass-memo.js';
+import { collectProcessEnvironment } from './process-environment.js';
 import { collectLoadedModules, collectMounts, collectSysctlRuntime } from './runtime.js';
 import { collectStat } from './stat.js';
 import { collectSystemdUnit } from './systemd-unit.js';
@@ -60,6 +65,12 @@ const COLLECTORS: Collectors = {
   group: (transport) => collectGroup(transport),
   'os-release': (transport) => collectOsRelease(transport),
   command: collectCommand,
+  'dpkg-status': (transport) => collectDpkgStatus(transport),
+  'sysctl-list': (transport) => collectSysctlList(transport),
+  uname: (transport) => collectUname(transport),
+  'network-interfaces': (transport) => collectNetworkInterfaces(transport),
+  'process-environment': collectProcessEnvironment,
+  'filesystem-usage': collectFilesystemUsage,
 };
 
 /** Every fact kind this layer can collect. */

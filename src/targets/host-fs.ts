@@ -3,10 +3,10 @@
  * target path too, only to name it in errors.
  */
 import { constants, type Dirent } from 'node:fs';
-import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, stat, statfs } from 'node:fs/promises';
 import type { DirEntry } from '../core/facts/fact-values.js';
 import { fileTypeOfStats, isMissingError, targetIoError, toTransportStat } from './file-stat.js';
-import type { TransportStat } from './transport.js';
+import type { FilesystemStats, TransportStat } from './transport.js';
 
 const CHUNK = 64 * 1024;
 
@@ -112,4 +112,20 @@ export async function hostReaddir(hostPath: string, targetPath: string): Promise
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return entries;
+}
+
+/** statfs of a host path; null when it does not exist. Node reports f_bsize, which Linux sets equal to f_frsize. */
+export async function hostStatfs(hostPath: string, targetPath: string): Promise<FilesystemStats | null> {
+  try {
+    const stats = await statfs(hostPath);
+    return {
+      blockSize: stats.bsize,
+      blocks: stats.blocks,
+      blocksFree: stats.bfree,
+      blocksAvailable: stats.bavail,
+    };
+  } catch (error) {
+    if (isMissingError(error)) return null;
+    throw targetIoError('statfs', targetPath, error);
+  }
 }

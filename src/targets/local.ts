@@ -6,9 +6,9 @@ import { posix } from 'node:path';
 import type { CommandValue, DirEntry, WalkValue } from '../core/facts/fact-values.js';
 import { execLocal } from './exec.js';
 import { isMissingError, targetIoError } from './file-stat.js';
-import { hostLstat, hostReaddir, hostReadFile, hostStat } from './host-fs.js';
+import { hostLstat, hostReaddir, hostReadFile, hostStat, hostStatfs } from './host-fs.js';
 import { parseMountTable, planWalk } from './mount-table.js';
-import type { ExecOptions, Transport, TransportStat, WalkOptions } from './transport.js';
+import type { ExecOptions, FilesystemStats, Transport, TransportStat, WalkOptions } from './transport.js';
 import { runWalk } from './walk/run-walk.js';
 
 /** Target paths are absolute; a relative one is a bug in a collector, not a fact about the host. */
@@ -68,6 +68,10 @@ export class LocalTransport implements Transport {
       skipped = plan.skipped;
     }
     return runWalk({ hostRoots: roots, toTarget: (hostPath) => hostPath, skipped }, options);
+  }
+
+  async statfs(path: string): Promise<FilesystemStats | null> {
+    return hostStatfs(checkAbsolute(path), path);
   }
 
   async exec(argv: string[], options: ExecOptions): Promise<CommandValue> {

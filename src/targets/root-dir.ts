@@ -10,9 +10,9 @@ import { VouchError } from '../core/errors.js';
 import type { CommandValue, DirEntry, MountEntry, WalkValue } from '../core/facts/fact-values.js';
 import { hostPathOf, resolveInRoot } from './confine.js';
 import { isMissingError, targetIoError } from './file-stat.js';
-import { hostLstat, hostReaddir, hostReadFile } from './host-fs.js';
+import { hostLstat, hostReaddir, hostReadFile, hostStatfs } from './host-fs.js';
 import { parseMountTable, planWalk } from './mount-table.js';
-import type { ExecOptions, Transport, TransportStat, WalkOptions } from './transport.js';
+import type { ExecOptions, FilesystemStats, Transport, TransportStat, WalkOptions } from './transport.js';
 import { runWalk } from './walk/run-walk.js';
 
 export class RootDirTransport implements Transport {
@@ -73,6 +73,11 @@ export class RootDirTransport implements Transport {
   async readdir(path: string): Promise<DirEntry[] | null> {
     const host = await this.resolve(path, true);
     return host === null ? null : hostReaddir(host, path);
+  }
+
+  async statfs(path: string): Promise<FilesystemStats | null> {
+    const host = await this.resolve(path, true);
+    return host === null ? null : hostStatfs(host, path);
   }
 
   async walk(options: WalkOptions): Promise<WalkValue> {

@@ -33,6 +33,14 @@ export interface WalkOptions {
   walker?: 'auto' | 'find' | 'node';
 }
 
+/** Block counts of one filesystem, in units of `blockSize` (statvfs f_frsize). */
+export interface FilesystemStats {
+  blockSize: number;
+  blocks: number;
+  blocksFree: number;
+  blocksAvailable: number;
+}
+
 export interface ExecOptions {
   timeoutMs: number;
 }
@@ -64,6 +72,11 @@ export interface Transport {
   readdir(path: string): Promise<DirEntry[] | null>;
   /** The one filesystem-wide walk, skipping pseudo and remote filesystems. */
   walk(options: WalkOptions): Promise<WalkValue>;
+  /**
+   * statvfs of the filesystem holding `path` (null when the path does not exist). Optional: a
+   * transport that cannot answer leaves it out and the `filesystem-usage` fact is unavailable.
+   */
+  statfs?(path: string): Promise<FilesystemStats | null>;
   /** Runs argv (no shell). Throws on a non-live target. */
   exec(argv: string[], options: ExecOptions): Promise<CommandValue>;
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import { basename, dirname, normalizePath } from '../checks/common/text.js';
 import { byteOrder, splitArgs } from '../checks/parsers/lines.js';
 import { normalizeSysctlKey } from '../checks/parsers/sysctl.js';
+import { parseDpkgStatusEntries } from '../collectors/dpkg-database.js';
 import { type FactKind, type FactRequest, type FactRequestOf, factKey } from '../core/facts/fact-request.js';
 import type { FactResult } from '../core/facts/fact-result.js';
 import type {
@@ -282,6 +283,27 @@ export class FakeHost {
         // Like the collector: no os-release file means a generic "linux".
         return ok(parseOsRelease(this.#text('/etc/os-release') ?? this.#text('/usr/lib/os-release') ?? ''));
       }
+      case 'dpkg-status': {
+        // Like the collector: every paragraph, whatever its state.
+        const text = this.#facts.dpkgStatus ?? this.#text('/var/lib/dpkg/status');
+        return ok({ exists: text !== undefined, entries: parseDpkgStatusEntries(text ?? '') });
+      }
+      case 'sysctl-list': {
+        if (!this.live) return { status: 'unavailable', reason: OFFLINE_REASON, sources: [] };
+        const keys = Object.keys(this.#facts.sysctl ?? {}).map((key) => normalizeSysctlKey(key));
+        return ok({ entries: keys.map((key) => ({ name: key.replaceAll('/', '.'), key })) });
+      }
+      case 'uname':
+      case 'network-interfaces':
+      case 'process-environment':
+      case 'filesystem-usage':
+        // No file describes these; a test that needs them gives the value in `results`.
+        if (!this.live) return { status: 'unavailable', reason: OFFLINE_REASON, sources: [] };
+        return {
+          status: 'unavailable',
+          reason: `${request.kind} is not faked: give it in facts.results`,
+          sources: [],
+        };
       case 'command': {
         if (!this.live) return { status: 'unavailable', reason: OFFLINE_REASON, sources: [] };
         const fake = this.#facts.commands?.find(

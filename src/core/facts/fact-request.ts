@@ -110,6 +110,44 @@ export interface CommandRequest {
   timeoutMs?: number;
 }
 
+/**
+ * Every paragraph of dpkg's status database, whatever its state (the `packages` fact keeps only
+ * configured packages; OVAL's dpkginfo follows APT, which also counts unpacked/half-configured ones).
+ */
+export interface DpkgStatusRequest {
+  kind: 'dpkg-status';
+}
+
+/** Names of the readable runtime kernel parameters under /proc/sys (live targets only). */
+export interface SysctlListRequest {
+  kind: 'sysctl-list';
+}
+
+/** uname(2) of the running kernel (live targets only). */
+export interface UnameRequest {
+  kind: 'uname';
+}
+
+/** Network interfaces with their addresses and flags (live targets only). */
+export interface NetworkInterfacesRequest {
+  kind: 'network-interfaces';
+}
+
+/**
+ * Environment of a process, from /proc/PID/environ. Without `pid`, the scanning process itself
+ * (what OVAL's environmentvariable58 means by a nil pid); that one exists on live targets only.
+ */
+export interface ProcessEnvironmentRequest {
+  kind: 'process-environment';
+  pid?: number;
+}
+
+/** statvfs(3) of the filesystem holding `path`: block counts as OVAL's partition item reports them. */
+export interface FilesystemUsageRequest {
+  kind: 'filesystem-usage';
+  path: string;
+}
+
 export type FactRequest =
   | FileTextRequest
   | StatRequest
@@ -126,7 +164,13 @@ export type FactRequest =
   | ShadowRequest
   | GroupRequest
   | OsReleaseRequest
-  | CommandRequest;
+  | CommandRequest
+  | DpkgStatusRequest
+  | SysctlListRequest
+  | UnameRequest
+  | NetworkInterfacesRequest
+  | ProcessEnvironmentRequest
+  | FilesystemUsageRequest;
 
 export type FactKind = FactRequest['kind'];
 

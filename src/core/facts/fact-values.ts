@@ -196,6 +196,83 @@ export interface CommandValue {
   timedOut: boolean;
 }
 
+/** One paragraph of dpkg's status database. */
+export interface DpkgStatusEntry {
+  name: string;
+  /** `Status:` as written, e.g. "install ok installed", "deinstall ok config-files". */
+  status: string;
+  /** Empty when the paragraph has none (not-installed packages). */
+  version: string;
+  arch: string;
+}
+
+export interface DpkgStatusValue {
+  /** False when the target has no /var/lib/dpkg/status (not a dpkg system). */
+  exists: boolean;
+  entries: DpkgStatusEntry[];
+}
+
+export interface SysctlListEntry {
+  /** Dotted name as sysctl(8) and OVAL write it (`net.ipv4.ip_forward`). */
+  name: string;
+  /** Path under /proc/sys in key form accepted by `sysctl-runtime` (`net/ipv4/ip_forward`). */
+  key: string;
+}
+
+export interface SysctlListValue {
+  /** Readable parameters in directory order (depth first, as the kernel lists them). */
+  entries: SysctlListEntry[];
+}
+
+export interface UnameValue {
+  sysname: string;
+  nodename: string;
+  release: string;
+  version: string;
+  machine: string;
+}
+
+export interface InterfaceAddress {
+  family: 'inet' | 'inet6';
+  address: string;
+  /** IPv4 dotted netmask; for IPv6 the prefix length. */
+  netmask?: string;
+  prefixLength: number;
+  broadcast?: string;
+}
+
+export interface NetworkInterface {
+  name: string;
+  /** ARPHRD_* number from /sys/class/net/NAME/type. */
+  arpType: number;
+  /** Hardware address as the kernel writes it (lower case), '' when none. */
+  hardwareAddress: string;
+  /** IFF_* flags as SIOCGIFFLAGS reports them (IFF_RUNNING derived from operstate). */
+  flags: number;
+  addresses: InterfaceAddress[];
+}
+
+export interface NetworkInterfacesValue {
+  interfaces: NetworkInterface[];
+}
+
+export interface ProcessEnvironmentValue {
+  pid: number;
+  exists: boolean;
+  /** Variables in the order the process holds them; entries without '=' are dropped. */
+  variables: { name: string; value: string }[];
+}
+
+export interface FilesystemUsageValue {
+  path: string;
+  exists: boolean;
+  /** Fundamental block size (f_frsize) and counts in those blocks. */
+  blockSize?: number;
+  blocks?: number;
+  blocksFree?: number;
+  blocksAvailable?: number;
+}
+
 export interface FactValueMap {
   'file-text': FileTextValue;
   stat: StatValue;
@@ -213,6 +290,12 @@ export interface FactValueMap {
   group: GroupValue;
   'os-release': OsReleaseValue;
   command: CommandValue;
+  'dpkg-status': DpkgStatusValue;
+  'sysctl-list': SysctlListValue;
+  uname: UnameValue;
+  'network-interfaces': NetworkInterfacesValue;
+  'process-environment': ProcessEnvironmentValue;
+  'filesystem-usage': FilesystemUsageValue;
 }
 
 export type FactValue<K extends FactKind> = FactValueMap[K];
