@@ -1,5 +1,6 @@
 /**
- * `vouch scan`: scan this machine (or an offline root directory) and print or write the report.
+ * `vouch scan`: scan this machine (or a host over SSH, or an offline root directory) and print or
+ * write the report.
  * Exit codes follow oscap: 0 nothing failed, 2 at least one rule failed, 1 error.
  */
 import { writeFile } from 'node:fs/promises';
@@ -7,7 +8,7 @@ import type { Command } from 'commander';
 import { VouchError } from '../../core/errors.js';
 import { isReportFormat, REPORT_FORMATS, renderReport, reportFormatForPath } from '../../outputs/index.js';
 import { openScanSession, runSessionScan } from '../../scan/run-scan.js';
-import { openTarget } from '../../targets/index.js';
+import { openTarget, type SshTargetOptions } from '../../targets/index.js';
 import { createProgressBar } from '../progress.js';
 
 export const EXIT_PASS = 0;
@@ -16,6 +17,11 @@ export const EXIT_FAIL = 2;
 
 interface ScanFlags {
   root?: string;
+  target?: string;
+  sshKey?: string;
+  sshKnownHosts?: string;
+  sshInsecureAcceptNew?: boolean;
+  sshSudo?: boolean;
   profile?: string;
   rule: string[];
   var: string[];
@@ -28,11 +34,45 @@ interface ScanFlags {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** The SSH target options, or undefined for a local/root scan; --ssh-* without --target is a mistake. */
+function sshOptions(flags: ScanFlags): SshTargetOptions | undefined {
+  if (flags.target === undefined) {
+    const stray = (
+      [
+        ['--ssh-key', flags.sshKey],
+        ['--ssh-known-hosts', flags.sshKnownHosts],
+        ['--ssh-insecure-accept-new', flags.sshInsecureAcceptNew],
+        ['--ssh-sudo', flags.sshSudo],
+      ] as const
+    ).find(([, value]) => value !== undefined);
+    if (stray)
+      throw new VouchError('SSH_OPTION_WITHOUT_TARGET', `${stray[0]} needs --target ssh://user@host`);
+    return undefined;
+  }
+  return {
+    url: flags.target,
+    ...(flags.sshKey !== undefined ? { privateKeyFile: flags.sshKey } : {}),
+    ...(flags.sshKnownHosts !== undefined ? { knownHostsFile: flags.sshKnownHosts } : {}),
+    acceptNewHostKey: flags.sshInsecureAcceptNew === true,
+    sudo: flags.sshSudo === true,
+  };
+}
+
 export function registerScanCommand(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('scan')
-    .description('scan this machine, or an offline root filesystem, against a profile')
+    .description(
+      'scan this machine, a remote host over SSH, or an offline root filesystem, against a profile',
+    )
     .option('--root <dir>', 'scan the root filesystem in DIR instead of this machine (offline)')
+    .option('--target <url>', 'scan a remote host over SSH, agentless: ssh://user@host[:port]')
+    .option(
+      '--ssh-key <file>',
+      'private key for --target (default: ssh-agent via SSH_AUTH_SOCK, else ~/.ssh/id_*)',
+    )
+    .option('--ssh-known-hosts <file>', 'known_hosts file for --target (default: ~/.ssh/known_hosts)')
+    .option('--ssh-insecure-accept-new', 'trust and record the host key of a host seen for the first time')
+    .option('--ssh-sudo', 'on --target, retry permission-denied reads and run commands with sudo -n')
     .option('--profile <id>', 'profile to evaluate (default: the one matching the target OS)')
     .option('--rule <id>', 'only rules matching this id or glob (repeatable)', collect, [])
     .option('--var <name=value>', 'override a variable (repeatable)', collect, [])
@@ -53,7 +93,7 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
           `--format ${format}: unknown format (known: ${REPORT_FORMATS.join(', ')})`,
         );
       }
-      const transport = await openTarget({ root: flags.root });
+      const transport = await openTarget({ root: flags.root, ssh: sshOptions(flags) });
       const progress = flags.progress ? createProgressBar(process.stderr) : { update() {}, done() {} };
       try {
         const session = await openScanSession({
