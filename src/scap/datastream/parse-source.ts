@@ -22,6 +22,7 @@ import {
   parseXml,
   parseXmlFile,
   qname,
+  spanOf,
   type XmlElement,
 } from '../xml/xml-tree.js';
 
@@ -39,7 +40,7 @@ export function buildSource(root: XmlElement, path: string): ScapSource {
   if (root.ns === NS.ds && root.name === 'data-stream-collection') {
     const components = new Map<string, Component>();
     for (const element of childrenNamed(root, NS.ds, 'component')) {
-      const component = parseComponent(element, unknown);
+      const component = parseComponent(element, root, unknown);
       components.set(component.id, component);
     }
     for (const element of root.children) {
@@ -55,6 +56,7 @@ export function buildSource(root: XmlElement, path: string): ScapSource {
       dataStreams: childrenNamed(root, NS.ds, 'data-stream').map(parseDataStream),
       components,
       unknown: unknown.entries,
+      span: spanOf(root, []),
     };
   }
   const content = componentContent(root, unknown);
@@ -72,18 +74,22 @@ export function buildSource(root: XmlElement, path: string): ScapSource {
     kind: content.kind,
     collectionId: undefined,
     dataStreams: [],
-    components: new Map([[id, { id, timestamp: undefined, content }]]),
+    components: new Map([[id, { id, timestamp: undefined, content, span: spanOf(root, []) }]]),
     unknown: unknown.entries,
+    span: spanOf(root, []),
   };
 }
 
-function parseComponent(element: XmlElement, unknown: UnknownLog): Component {
+function parseComponent(element: XmlElement, collection: XmlElement, unknown: UnknownLog): Component {
   const id = attr(element, 'id') ?? '';
   const root = element.children[0];
+  if (!root)
+    return { id, timestamp: attr(element, 'timestamp'), content: { kind: 'unknown', root: '(empty)' } };
   return {
     id,
     timestamp: attr(element, 'timestamp'),
-    content: root ? componentContent(root, unknown) : { kind: 'unknown', root: '(empty)' },
+    content: componentContent(root, unknown),
+    span: spanOf(root, [collection, element]),
   };
 }
 

@@ -2,6 +2,7 @@
  * A loaded SCAP source: a data stream collection (the SSG `*-ds.xml`), or a standalone XCCDF/OVAL file
  * wrapped as a collection of one component so every consumer sees one shape.
  */
+import type { SourceSpan } from '../xml/xml-tree.js';
 import type { CpeDictionary } from './cpe.js';
 import type { OvalDocument } from './oval.js';
 import type { UnknownConstruct } from './unknown.js';
@@ -19,6 +20,8 @@ export interface Component {
   id: string;
   timestamp: string | undefined;
   content: ComponentContent;
+  /** Where the content's root element (Benchmark, oval_definitions, ...) is in the source text. */
+  span?: SourceSpan;
 }
 
 /** A `ds:component-ref` with its catalog: maps check hrefs (`ssg-debian11-oval.xml`) to components. */
@@ -48,4 +51,6 @@ export interface ScapSource {
   dataStreams: DataStream[];
   components: Map<string, Component>;
   unknown: UnknownConstruct[];
+  /** Where the document's root element is in the source text (results/ARF writers copy it). */
+  span?: SourceSpan;
 }

@@ -28,6 +28,17 @@ export interface XmlElement {
   /** Mixed content in document order, kept only where the builders ask for it (see MIXED_CONTENT). */
   mixed?: (string | XmlElement)[];
   line: number;
+  /**
+   * Where the element sits in the source text, as UTF-16 indices into the decoded text (what JS
+   * string indices count; a BOM and CR LF count as read). `nameEnd` is just past the start tag's
+   * name and its terminating character (saxes reports no earlier position); the `<` is the last one
+   * before it (see rawElementText). `end` is just past the end tag (or `/>`). Writers use this to
+   * copy components verbatim, as oscap copies them into results and ARF.
+   */
+  nameEnd: number;
+  end: number;
+  /** Namespace declarations made on this element (prefix -> URI, '' = default), when there are any. */
+  nsDecls?: Record<string, string>;
 }
 
 /** Files larger than this are refused: the largest SSG data stream is ~40 MB. */
@@ -84,6 +95,10 @@ class TreeBuilder {
         `${fileName}:${parser.line}:${parser.column}: DOCTYPE declarations are not allowed in SCAP content (entity expansion is refused)`,
       );
     });
+    let nameEnd = 0;
+    parser.on('opentagstart', () => {
+      nameEnd = parser.position;
+    });
     parser.on('opentag', (tag) => {
       const attrs: Record<string, string> = {};
       for (const attribute of Object.values(tag.attributes)) {
@@ -97,7 +112,11 @@ class TreeBuilder {
         children: [],
         text: '',
         line: parser.line,
+        nameEnd,
+        end: -1,
       };
+      const declared = tag.ns && Object.keys(tag.ns).length > 0 ? { ...tag.ns } : undefined;
+      if (declared) element.nsDecls = declared;
       const parent = this.stack[this.stack.length - 1];
       if (parent) {
         parent.children.push(element);
@@ -119,6 +138,7 @@ class TreeBuilder {
     parser.on('cdata', onText);
     parser.on('closetag', () => {
       const element = this.stack.pop();
+      if (element) element.end = parser.position;
       // Layout whitespace before the first child of an element with children.
       if (element && element.children.length > 0 && element.text.trim() === '') element.text = '';
     });
@@ -197,6 +217,66 @@ export function plainText(element: XmlElement | undefined): string | undefined {
   };
   visit(element);
   return parts.join('').replace(/\s+/g, ' ').trim();
+}
+
+/** Where an element sits in the text it was parsed from (an XmlElement is one). */
+export interface SourceSpan {
+  name: string;
+  line: number;
+  nameEnd: number;
+  end: number;
+  /** Namespace declarations in scope from the ancestors that the element does not redeclare itself. */
+  inherited?: Record<string, string>;
+}
+
+/**
+ * The element's exact source text (start tag to end tag), given the text it was parsed from. Throws
+ * when the text does not hold that element there (the file changed since it was parsed).
+ */
+export function rawElementText(text: string, span: SourceSpan, fileName = '<input>'): string {
+  const start = span.end < 0 ? -1 : text.lastIndexOf('<', span.nameEnd - 1);
+  const raw = start < 0 ? '' : text.slice(start, span.end);
+  const tagName = raw.slice(1, span.nameEnd - start).replace(/[\s/>]+$/, '');
+  if (!raw.endsWith('>') || tagName.slice(tagName.indexOf(':') + 1) !== span.name) {
+    throw new VouchError(
+      'XML_SOURCE_CHANGED',
+      `${fileName}: the text at line ${span.line} is not the <${span.name}> element parsed there (did the file change since it was loaded?)`,
+    );
+  }
+  return raw;
+}
+
+/**
+ * The element's source text made standalone: the namespace declarations it inherits from its
+ * ancestors (e.g. SSG declares `xccdf-1.2:` once on the data-stream-collection) are added to its
+ * start tag, so the copy means the same thing wherever it is pasted.
+ */
+export function detachedElementText(text: string, span: SourceSpan, fileName = '<input>'): string {
+  const raw = rawElementText(text, span, fileName);
+  const inherited = Object.entries(span.inherited ?? {});
+  if (inherited.length === 0) return raw;
+  const nameLength = /^<[^\s/>]+/.exec(raw)?.[0].length ?? 0;
+  const declarations = inherited
+    .map(([prefix, uri]) => ` ${prefix ? `xmlns:${prefix}` : 'xmlns'}="${escapeAttribute(uri)}"`)
+    .join('');
+  return raw.slice(0, nameLength) + declarations + raw.slice(nameLength);
+}
+
+/** The span of `element` with what it inherits from `ancestors` (outermost first). */
+export function spanOf(element: XmlElement, ancestors: readonly XmlElement[]): SourceSpan {
+  const inScope: Record<string, string> = {};
+  for (const ancestor of ancestors) Object.assign(inScope, ancestor.nsDecls);
+  for (const prefix of Object.keys(element.nsDecls ?? {})) delete inScope[prefix];
+  // xml: is predeclared; a declaration of it must not be repeated.
+  delete inScope.xml;
+  const { name, line, nameEnd, end } = element;
+  return Object.keys(inScope).length > 0
+    ? { name, line, nameEnd, end, inherited: inScope }
+    : { name, line, nameEnd, end };
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 }
 
 export function qname(element: XmlElement): string {
