@@ -24,6 +24,7 @@ import { collectLoadedModules, collectMounts, collectSysctlRuntime } from './run
 import { collectStat } from './stat.js';
 import { collectSystemdUnit } from './systemd-unit.js';
 import { collectWalk } from './walk.js';
+import { collectFileTree } from './file-tree.js';
 
 export interface FactProviderOptions {
   /** Restrict or force the walker (tests, benchmarks); the default walks every local filesystem. */
@@ -65,6 +66,7 @@ const COLLECTORS: Collectors = {
   group: (transport) => collectGroup(transport),
   'os-release': (transport) => collectOsRelease(transport),
   command: collectCommand,
+  'file-tree': collectFileTree,
   'dpkg-status': (transport) => collectDpkgStatus(transport),
   'sysctl-list': (transport) => collectSysctlList(transport),
   uname: (transport) => collectUname(transport),
@@ -124,6 +126,7 @@ export { collectDirList } from './dir-list.js';
 export { parseDpkgStatus } from './dpkg-status.js';
 export { collectFileGlob } from './file-glob.js';
 export { collectFileText } from './file-text.js';
+export { collectFileTree } from './file-tree.js';
 export { collectOsRelease, parseOsRelease } from './os-release.js';
 export { collectPackages } from './packages.js';
 export { PassMemo } from './pass-memo.js';

@@ -23,6 +23,8 @@ export function collectStat(transport: Transport, request: StatRequest): Promise
       gid: stats.gid,
       size: stats.size,
       mtimeMs: stats.mtimeMs,
+      ...(stats.atimeMs !== undefined ? { atimeMs: stats.atimeMs } : {}),
+      ...(stats.ctimeMs !== undefined ? { ctimeMs: stats.ctimeMs } : {}),
     };
     if (stats.type === 'symlink') {
       const target = await transport.readlink(path);

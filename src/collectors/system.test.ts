@@ -43,6 +43,7 @@ describe('collectors on an offline root', () => {
         'dir-list',
         'file-glob',
         'file-text',
+        'file-tree',
         'group',
         'loaded-modules',
         'mounts',

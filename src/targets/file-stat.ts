@@ -37,6 +37,8 @@ export function toTransportStat(stats: BigIntStats): TransportStat {
     gid: Number(stats.gid),
     size: Number(stats.size),
     mtimeMs: Number(stats.mtimeNs) / 1e6,
+    atimeMs: Number(stats.atimeNs) / 1e6,
+    ctimeMs: Number(stats.ctimeNs) / 1e6,
     dev: Number(stats.dev),
     ino: Number(stats.ino),
     fingerprint: fingerprintOf(stats),

@@ -8,8 +8,11 @@ import { execLocal } from './exec.js';
 import { isMissingError, targetIoError } from './file-stat.js';
 import { hostLstat, hostReaddir, hostReadFile, hostStat, hostStatfs } from './host-fs.js';
 import { parseMountTable, planWalk } from './mount-table.js';
+import type { FileTreeValue } from '../core/facts/fact-values.js';
+import type { TreeOptions } from './transport.js';
 import type { ExecOptions, FilesystemStats, Transport, TransportStat, WalkOptions } from './transport.js';
 import { runWalk } from './walk/run-walk.js';
+import { listTree } from './walk/tree-list.js';
 
 /** Target paths are absolute; a relative one is a bug in a collector, not a fact about the host. */
 function checkAbsolute(path: string): string {
@@ -72,6 +75,11 @@ export class LocalTransport implements Transport {
 
   async statfs(path: string): Promise<FilesystemStats | null> {
     return hostStatfs(checkAbsolute(path), path);
+  }
+
+  async listTree(options: TreeOptions): Promise<FileTreeValue> {
+    checkAbsolute(options.path);
+    return listTree(this, options, { toHost: (path) => path, toTarget: (path) => path });
   }
 
   async exec(argv: string[], options: ExecOptions): Promise<CommandValue> {

@@ -12,8 +12,11 @@ import { hostPathOf, resolveInRoot } from './confine.js';
 import { isMissingError, targetIoError } from './file-stat.js';
 import { hostLstat, hostReaddir, hostReadFile, hostStatfs } from './host-fs.js';
 import { parseMountTable, planWalk } from './mount-table.js';
+import type { FileTreeValue } from '../core/facts/fact-values.js';
+import type { TreeOptions } from './transport.js';
 import type { ExecOptions, FilesystemStats, Transport, TransportStat, WalkOptions } from './transport.js';
 import { runWalk } from './walk/run-walk.js';
+import { listTree } from './walk/tree-list.js';
 
 export class RootDirTransport implements Transport {
   readonly kind = 'root' as const;
@@ -99,6 +102,16 @@ export class RootDirTransport implements Transport {
       skipped = plan.skipped;
     }
     return runWalk({ hostRoots, toTarget: (hostPath) => this.toTarget(hostPath), skipped }, options);
+  }
+
+  async listTree(options: TreeOptions): Promise<FileTreeValue> {
+    if (!options.path.startsWith('/')) throw new Error(`target paths must be absolute: ${JSON.stringify(options.path)}`);
+    // Symlinks are resolved by this transport (confined), so find and the Node lister only ever
+    // see host paths inside the root.
+    return listTree(this, options, {
+      toHost: (path) => hostPathOf(this.root, path),
+      toTarget: (path) => this.toTarget(path),
+    });
   }
 
   /** Host path -> target path (the root prefix stripped). */

@@ -5,6 +5,7 @@
  */
 import type { CommandValue, DirEntry, FileType, WalkValue } from '../core/facts/fact-values.js';
 import type { TargetKind } from '../core/target-kind.js';
+import type { FileTreeValue } from '../core/facts/fact-values.js';
 
 export interface TransportStat {
   type: FileType;
@@ -14,6 +15,9 @@ export interface TransportStat {
   gid: number;
   size: number;
   mtimeMs: number;
+  /** Access and status-change times (ms since epoch); optional for transports that lack them. */
+  atimeMs?: number;
+  ctimeMs?: number;
   dev: number;
   ino: number;
   /** dev:ino:size:mtimeNs:ctimeNs — changes whenever content, mode or owner could have changed. */
@@ -39,6 +43,17 @@ export interface FilesystemStats {
   blocks: number;
   blocksFree: number;
   blocksAvailable: number;
+}
+
+/** A `file-tree` listing (see FileTreeRequest); `path` is a target path. */
+export interface TreeOptions {
+  path: string;
+  maxDepth?: number;
+  follow?: boolean;
+  filesystems?: 'all' | 'local' | 'same';
+  select?: 'all' | 'special';
+  /** `auto` (default) uses GNU find when present, else the pure-Node lister; tests force one. */
+  lister?: 'auto' | 'find' | 'node';
 }
 
 export interface ExecOptions {
@@ -72,6 +87,11 @@ export interface Transport {
   readdir(path: string): Promise<DirEntry[] | null>;
   /** The one filesystem-wide walk, skipping pseudo and remote filesystems. */
   walk(options: WalkOptions): Promise<WalkValue>;
+  /**
+   * Recursive listing for OVAL file objects (find where present). Optional: without it the
+   `file-tree` collector lists through readdir/lstat/stat, which is correct but slower.
+   */
+  listTree?(options: TreeOptions): Promise<FileTreeValue>;
   /**
    * statvfs of the filesystem holding `path` (null when the path does not exist). Optional: a
    * transport that cannot answer leaves it out and the `filesystem-usage` fact is unavailable.

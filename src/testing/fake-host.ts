@@ -13,10 +13,12 @@ import type { FactResult } from '../core/facts/fact-result.js';
 import type {
   CommandValue,
   DirEntry,
+  FileTreeValue,
   FileType,
   GlobFile,
   MountEntry,
   PackageInfo,
+  TreeEntry,
   WalkEntry,
   WalkValue,
 } from '../core/facts/fact-values.js';
@@ -246,6 +248,8 @@ export class FakeHost {
         return ok(this.#configTree(request.path, request.syntax));
       case 'walk':
         return ok(this.#walk());
+      case 'file-tree':
+        return ok(this.#fileTree(request));
       case 'packages':
         return ok(this.#packages());
       case 'sysctl-runtime': {
@@ -372,6 +376,48 @@ export class FakeHost {
     };
     visit(root, rootText, 0);
     return { files, unmatchedIncludes, exists: true };
+  }
+
+  /** Like the collector: lstat of every entry below the (followed) root, depth-first, by name. */
+  #fileTree(request: FactRequestOf<'file-tree'>): FileTreeValue {
+    const root = this.#node(request.path, true);
+    const own = this.#node(request.path, false);
+    if (!root || !own) return { path: request.path, exists: own !== null, entries: [], visited: 0 };
+    const entries: TreeEntry[] = [];
+    const entry = (path: string, node: Node, depth: number): TreeEntry => {
+      const followed = node.type === 'symlink' ? this.#node(path, true) : null;
+      return {
+        path,
+        depth,
+        type: node.type,
+        ...(node.type === 'symlink' ? { targetType: followed?.node.type ?? null } : {}),
+        mode: node.mode,
+        uid: node.uid,
+        gid: node.gid,
+        size: node.text?.length ?? 0,
+        atimeMs: 0,
+        ctimeMs: 0,
+        mtimeMs: 0,
+      };
+    };
+    const special = (node: Node) => request.select !== 'special' || (node.mode & 0o6002) !== 0;
+    let visited = 1;
+    if (special(own.node)) entries.push(entry(normalizePath(request.path), own.node, 0));
+    const visit = (realDir: string, shownDir: string, depth: number, seen: Set<string>): void => {
+      if (request.maxDepth !== undefined && depth > request.maxDepth) return;
+      for (const child of this.#children(realDir)) {
+        const node = this.#nodes.get(child) as Node;
+        const shown = `${shownDir === '/' ? '' : shownDir}/${basename(child)}`;
+        visited++;
+        if (special(node)) entries.push(entry(shown, node, depth));
+        const target = node.type === 'symlink' && request.follow ? this.#node(child, true) : null;
+        if (node.type === 'dir') visit(child, shown, depth + 1, seen);
+        else if (target?.node.type === 'dir' && !seen.has(target.path))
+          visit(target.path, shown, depth + 1, new Set([...seen, target.path]));
+      }
+    };
+    if (root.node.type === 'dir') visit(root.path, normalizePath(request.path), 1, new Set([root.path]));
+    return { path: request.path, exists: true, entries, visited };
   }
 
   #walk(): WalkValue {

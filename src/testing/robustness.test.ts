@@ -28,6 +28,7 @@ const examples = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)]
 
 const KINDS: FactKind[] = [
   'file-text',
+  'file-tree',
   'stat',
   'dir-list',
   'file-glob',

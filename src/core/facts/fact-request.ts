@@ -148,6 +148,26 @@ export interface FilesystemUsageRequest {
   path: string;
 }
 
+/**
+ * Every entry below `path` (lstat of each, symlink targets classified), for OVAL file objects that
+ * recurse or match paths by pattern. `path` itself is followed when it is a symlink (it is listed
+ * with its own lstat, at depth 0). `maxDepth` bounds the depth listed (1 = the entries of `path`);
+ * unbounded when absent. `follow` descends into symlinks to directories (with a cycle guard), listing
+ * their entries under the link's path. `filesystems`: `all` (default), `local` (do not descend into
+ * proc, sysfs, autofs or network filesystems: oscap's `recurse_file_system="local"`) or `same` (stay on
+ * the filesystem of `path`). `select: 'special'` lists only entries with the world-writable, setuid
+ * or setgid bit (directories are still descended), so a `/`-wide walk ships only what a
+ * world-writable or SUID rule can keep.
+ */
+export interface FileTreeRequest {
+  kind: 'file-tree';
+  path: string;
+  maxDepth?: number;
+  follow?: boolean;
+  filesystems?: 'all' | 'local' | 'same';
+  select?: 'all' | 'special';
+}
+
 export type FactRequest =
   | FileTextRequest
   | StatRequest
@@ -165,6 +185,7 @@ export type FactRequest =
   | GroupRequest
   | OsReleaseRequest
   | CommandRequest
+  | FileTreeRequest
   | DpkgStatusRequest
   | SysctlListRequest
   | UnameRequest

@@ -26,6 +26,9 @@ export interface StatValue {
   gid?: number;
   size?: number;
   mtimeMs?: number;
+  /** Access and status-change times (ms since epoch), where the transport reports them. */
+  atimeMs?: number;
+  ctimeMs?: number;
   /** Target of a symlink (when not followed). */
   linkTarget?: string;
 }
@@ -273,6 +276,35 @@ export interface FilesystemUsageValue {
   blocksAvailable?: number;
 }
 
+/** One entry of a `file-tree` listing: its own lstat, never the target's. */
+export interface TreeEntry {
+  /** Absolute target path (below a followed symlink: the path through the link). */
+  path: string;
+  /** 0 for the listed root, 1 for its entries, ... */
+  depth: number;
+  type: FileType;
+  /** Symlinks only: the type of what the link resolves to, null when dangling or looping. */
+  targetType?: FileType | null;
+  /** mode & 0o7777 */
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  atimeMs: number;
+  ctimeMs: number;
+  mtimeMs: number;
+}
+
+export interface FileTreeValue {
+  path: string;
+  /** False when `path` does not exist (a dangling symlink exists: it is listed alone). */
+  exists: boolean;
+  /** Pre-order, sorted by path within a directory. */
+  entries: TreeEntry[];
+  /** Number of entries visited (including those `select` left out). */
+  visited: number;
+}
+
 export interface FactValueMap {
   'file-text': FileTextValue;
   stat: StatValue;
@@ -290,6 +322,7 @@ export interface FactValueMap {
   group: GroupValue;
   'os-release': OsReleaseValue;
   command: CommandValue;
+  'file-tree': FileTreeValue;
   'dpkg-status': DpkgStatusValue;
   'sysctl-list': SysctlListValue;
   uname: UnameValue;

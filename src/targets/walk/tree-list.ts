@@ -1,0 +1,393 @@
+/**
+ * The `file-tree` listing both transports share: lstat of every entry below a directory, through
+ * GNU find (one process, -printf, argv only) where present, else a synchronous Node lister.
+ *
+ * Symlinks are never followed by find or by the Node lister: the transport resolves them (the root
+ * transport confines the resolution to its directory), and a symlink to a directory that the request
+ * wants followed is listed by a second pass rooted at its resolved directory, with its entries shown
+ * under the link's path. A link back to one of its own ancestors is not followed (fts's FTS_DC).
+ */
+import { spawn } from 'node:child_process';
+import { type BigIntStats, lstatSync, opendirSync, readFileSync, statSync } from 'node:fs';
+import { posix } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { FileTreeValue, FileType, TreeEntry } from '../../core/facts/fact-values.js';
+import { fileTypeOfStats } from '../file-stat.js';
+import { parseMountTable } from '../mount-table.js';
+import type { Transport, TransportStat, TreeOptions } from '../transport.js';
+import { gnuFindAvailable } from './find-walk.js';
+
+/** Target path <-> host path of the transport. */
+export interface PathMapping {
+  toHost(targetPath: string): string;
+  toTarget(hostPath: string): string;
+}
+
+/**
+ * Filesystems oscap 1.3.7 does not call local (`fsdev.c`, `is_local_fs`): proc, sysfs, autofs and
+ * network filesystems (a `fuse.` prefix is ignored). tmpfs, devtmpfs, cgroup... ARE local.
+ */
+export const NON_LOCAL_TYPES = [
+  'proc',
+  'sysfs',
+  'autofs',
+  'afs',
+  'ceph',
+  'cifs',
+  'smb3',
+  'smbfs',
+  'sshfs',
+  'ncpfs',
+  'ncp',
+  'nfs',
+  'nfs4',
+  'gfs',
+  'gfs2',
+  'glusterfs',
+  'gpfs',
+  'pvfs2',
+  'ocfs2',
+  'lustre',
+  'davfs',
+];
+
+export function isLocalFsType(fsType: string): boolean {
+  const type = fsType.startsWith('fuse.') ? fsType.slice('fuse.'.length) : fsType;
+  return !NON_LOCAL_TYPES.includes(type);
+}
+
+const FIND_TYPES: Record<string, FileType> = {
+  f: 'file',
+  d: 'dir',
+  l: 'symlink',
+  c: 'char',
+  b: 'block',
+  p: 'fifo',
+  s: 'socket',
+};
+
+/** One raw record of a lister, paths still host paths. */
+interface RawEntry {
+  hostPath: string;
+  /** Relative to the lister's root (1 = its entries). */
+  depth: number;
+  type: FileType;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  atimeMs: number;
+  ctimeMs: number;
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+}
+
+interface RawOptions {
+  maxDepth: number | undefined;
+  filesystems: 'all' | 'local' | 'same';
+  special: boolean;
+}
+
+interface RawListing {
+  entries: RawEntry[];
+  visited: number;
+}
+
+const SPECIAL_BITS = 0o6002;
+/** type mode uid gid size atime ctime mtime dev ino depth path */
+const RECORD = '%y %m %U %G %s %A@ %C@ %T@ %D %i %d %p\\0';
+
+export function treeFindArguments(hostRoot: string, options: RawOptions): string[] {
+  const argv = [hostRoot, '-mindepth', '1'];
+  if (options.maxDepth !== undefined) argv.push('-maxdepth', String(options.maxDepth));
+  if (options.filesystems === 'same') argv.push('-xdev');
+  if (options.filesystems === 'local') {
+    // A non-local mount point is listed (oscap reports it) but not descended into.
+    const types = NON_LOCAL_TYPES.flatMap((type) => [type, `fuse.${type}`]);
+    argv.push('(', ...types.flatMap((type, i) => [...(i > 0 ? ['-o'] : []), '-fstype', type]), ')');
+    argv.push('-prune', '-o', '-true', ',');
+  }
+  // `-perm /6002`: world-writable, setuid or setgid; the other entries print an empty record so
+  // `visited` stays exact at one byte each.
+  if (options.special) argv.push('(', '-perm', '/6002', '-printf', RECORD, '-o', '-printf', '\\0', ')');
+  else argv.push('-printf', RECORD);
+  return argv;
+}
+
+function parseRecord(record: string): RawEntry | null {
+  const fields: string[] = [];
+  let start = 0;
+  for (let i = 0; i < 11; i++) {
+    const space = record.indexOf(' ', start);
+    if (space < 0) return null;
+    fields.push(record.slice(start, space));
+    start = space + 1;
+  }
+  const [type, mode, uid, gid, size, atime, ctime, mtime, dev, ino, depth] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return {
+    hostPath: record.slice(start),
+    depth: Number(depth),
+    type: FIND_TYPES[type] ?? 'unknown',
+    mode: Number.parseInt(mode, 8),
+    uid: Number(uid),
+    gid: Number(gid),
+    size: Number(size),
+    atimeMs: Number(atime) * 1000,
+    ctimeMs: Number(ctime) * 1000,
+    mtimeMs: Number(mtime) * 1000,
+    dev: Number(dev),
+    ino: Number(ino),
+  };
+}
+
+function findList(hostRoot: string, options: RawOptions): Promise<RawListing> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('find', treeFindArguments(hostRoot, options), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    const entries: RawEntry[] = [];
+    let visited = 0;
+    let pending: Buffer | null = null;
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const data: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
+      let start = 0;
+      for (;;) {
+        const end = data.indexOf(0, start);
+        if (end === -1) break;
+        visited++;
+        if (end > start) {
+          const entry = parseRecord(data.toString('utf8', start, end));
+          if (entry) entries.push(entry);
+        }
+        start = end + 1;
+      }
+      pending = start < data.length ? data.subarray(start) : null;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4096) stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      // Exit 1: some directory was unreadable; the listing holds what could be seen, as oscap's does.
+      if (code === 0 || code === 1) resolve({ entries, visited });
+      else
+        reject(new Error(`find failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n')[0] ?? ''}`));
+    });
+  });
+}
+
+/** Devices of the host's non-local mounts (the Node lister's equivalent of find's -fstype). */
+function nonLocalDevices(): Set<number> {
+  const devices = new Set<number>();
+  let text = '';
+  try {
+    text = readFileSync('/proc/mounts', 'utf8');
+  } catch {
+    return devices;
+  }
+  for (const mount of parseMountTable(text)) {
+    if (isLocalFsType(mount.fsType)) continue;
+    try {
+      devices.add(statSync(mount.mountPoint).dev);
+    } catch {
+      // unreachable mount point: nothing below it can be met either
+    }
+  }
+  return devices;
+}
+
+const SLICE = 2000;
+
+async function nodeList(hostRoot: string, options: RawOptions): Promise<RawListing> {
+  const entries: RawEntry[] = [];
+  let visited = 0;
+  let budget = SLICE;
+  let rootStats: BigIntStats | undefined;
+  try {
+    rootStats = lstatSync(hostRoot, { bigint: true });
+  } catch {
+    return { entries, visited };
+  }
+  const skipDevices = options.filesystems === 'local' ? nonLocalDevices() : new Set<number>();
+  const stack: Array<[string, number]> = [[hostRoot, 0]];
+  while (stack.length > 0) {
+    const [dir, depth] = stack.pop() as [string, number];
+    const names: string[] = [];
+    try {
+      const handle = opendirSync(dir, { bufferSize: 256 });
+      try {
+        for (let dirent = handle.readSync(); dirent !== null; dirent = handle.readSync())
+          names.push(dirent.name);
+      } finally {
+        handle.closeSync();
+      }
+    } catch {
+      continue; // unreadable: skipped, as find does
+    }
+    names.sort();
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    const subdirs: Array<[string, number]> = [];
+    for (const name of names) {
+      const path = prefix + name;
+      let stats: BigIntStats | undefined;
+      try {
+        stats = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+      } catch {
+        stats = undefined;
+      }
+      if (!stats) continue;
+      visited++;
+      const mode = Number(stats.mode & 0o7777n);
+      if (!options.special || (mode & SPECIAL_BITS) !== 0) {
+        entries.push({
+          hostPath: path,
+          depth: depth + 1,
+          type: fileTypeOfStats(stats),
+          mode,
+          uid: Number(stats.uid),
+          gid: Number(stats.gid),
+          size: Number(stats.size),
+          atimeMs: Number(stats.atimeNs) / 1e6,
+          ctimeMs: Number(stats.ctimeNs) / 1e6,
+          mtimeMs: Number(stats.mtimeNs) / 1e6,
+          dev: Number(stats.dev),
+          ino: Number(stats.ino),
+        });
+      }
+      const deeper = options.maxDepth === undefined || depth + 1 < options.maxDepth;
+      const sameFs = options.filesystems !== 'same' || stats.dev === rootStats.dev;
+      if (stats.isDirectory() && deeper && sameFs && !skipDevices.has(Number(stats.dev)))
+        subdirs.push([path, depth + 1]);
+      if (--budget === 0) {
+        budget = SLICE;
+        await yieldToEventLoop();
+      }
+    }
+    // Reverse so the stack pops them in name order (pre-order, like find).
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as [string, number]);
+  }
+  return { entries, visited };
+}
+
+function toEntry(path: string, depth: number, stats: TransportStat): TreeEntry {
+  return {
+    path,
+    depth,
+    type: stats.type,
+    mode: stats.mode,
+    uid: stats.uid,
+    gid: stats.gid,
+    size: stats.size,
+    atimeMs: stats.atimeMs ?? stats.mtimeMs,
+    ctimeMs: stats.ctimeMs ?? stats.mtimeMs,
+    mtimeMs: stats.mtimeMs,
+  };
+}
+
+function joinPath(dir: string, rest: string): string {
+  return dir === '/' ? rest || '/' : `${dir}${rest}`;
+}
+
+/** Orders paths as a pre-order walk visits them: by component, so `a/b` comes before `a-b`. */
+export function compareTreePaths(a: string, b: string): number {
+  const pa = a.split('/');
+  const pb = b.split('/');
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i] as string;
+    const y = pb[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+export async function listTree(
+  transport: Transport,
+  options: TreeOptions,
+  mapping: PathMapping,
+): Promise<FileTreeValue> {
+  const rootPath = options.path.length > 1 ? options.path.replace(/\/+$/, '') : options.path;
+  const special = options.select === 'special';
+  const own = await transport.lstat(rootPath);
+  if (own === null) return { path: options.path, exists: false, entries: [], visited: 0 };
+  const entries: TreeEntry[] = [];
+  let visited = 1;
+  const target = own.type === 'symlink' ? await transport.stat(rootPath) : own;
+  const rootEntry = toEntry(rootPath, 0, own);
+  if (own.type === 'symlink') rootEntry.targetType = target?.type ?? null;
+  if (!special || (own.mode & SPECIAL_BITS) !== 0) entries.push(rootEntry);
+  if (target?.type !== 'dir' || options.maxDepth === 0)
+    return { path: options.path, exists: true, entries, visited };
+
+  const useFind = options.lister === 'find' || (options.lister !== 'node' && (await gnuFindAvailable()));
+  const filesystems = options.filesystems ?? 'all';
+  /** dev:ino of every directory listed, by shown path: the ancestors a followed link must not be. */
+  const dirIds = new Map<string, string>([[rootPath, `${target.dev}:${target.ino}`]]);
+  const isAncestorId = (path: string, id: string): boolean => {
+    for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
+      if (dirIds.get(dir) === id) return true;
+      if (dir === '/' || dir === '.') return false;
+    }
+  };
+
+  // Each pass lists one real directory, shown under `shownDir`, `baseDepth` levels below the root.
+  const pending: Array<{ shownDir: string; baseDepth: number }> = [{ shownDir: rootPath, baseDepth: 0 }];
+  while (pending.length > 0) {
+    const { shownDir, baseDepth } = pending.shift() as { shownDir: string; baseDepth: number };
+    const real = await transport.realpath(shownDir);
+    if (real === null) continue;
+    const hostDir = mapping.toHost(real);
+    const maxDepth = options.maxDepth === undefined ? undefined : options.maxDepth - baseDepth;
+    const raw = useFind
+      ? await findList(hostDir, { maxDepth, filesystems, special })
+      : await nodeList(hostDir, { maxDepth, filesystems, special });
+    visited += raw.visited;
+    for (const item of raw.entries) {
+      const rest = item.hostPath.slice(hostDir.length);
+      const path = joinPath(shownDir, rest);
+      const entry: TreeEntry = {
+        path,
+        depth: baseDepth + item.depth,
+        type: item.type,
+        mode: item.mode,
+        uid: item.uid,
+        gid: item.gid,
+        size: item.size,
+        atimeMs: item.atimeMs,
+        ctimeMs: item.ctimeMs,
+        mtimeMs: item.mtimeMs,
+      };
+      if (item.type === 'dir') dirIds.set(path, `${item.dev}:${item.ino}`);
+      if (item.type === 'symlink') {
+        const linked = await transport.stat(path).catch(() => null);
+        entry.targetType = linked?.type ?? null;
+        const deeper = options.maxDepth === undefined || entry.depth < options.maxDepth;
+        if (options.follow && linked?.type === 'dir' && deeper) {
+          const id = `${linked.dev}:${linked.ino}`;
+          const sameFs = filesystems !== 'same' || linked.dev === target.dev;
+          if (!isAncestorId(path, id) && sameFs) {
+            dirIds.set(path, id);
+            pending.push({ shownDir: path, baseDepth: entry.depth });
+          }
+        }
+      }
+      entries.push(entry);
+    }
+  }
+  if (pending.length === 0 && entries.length > 1) entries.sort((a, b) => compareTreePaths(a.path, b.path));
+  return { path: options.path, exists: true, entries, visited };
+}
