@@ -3,14 +3,14 @@
  */
 import { readFile, readlink, realpath } from 'node:fs/promises';
 import { posix } from 'node:path';
-import type { CommandValue, DirEntry, WalkValue } from '../core/facts/fact-values.js';
+import type { CommandValue, DirEntry, FileTreeValue, WalkValue } from '../core/facts/fact-values.js';
 import { execLocal } from './exec.js';
 import { isMissingError, targetIoError } from './file-stat.js';
 import { hostLstat, hostReaddir, hostReadFile, hostStat, hostStatfs } from './host-fs.js';
 import { parseMountTable, planWalk } from './mount-table.js';
 import type { FileTreeValue } from '../core/facts/fact-values.js';
 import type { TreeOptions } from './transport.js';
-import type { ExecOptions, FilesystemStats, Transport, TransportStat, WalkOptions } from './transport.js';
+import type { ExecOptions, FilesystemStats, Transport, TransportStat, TreeOptions, WalkOptions } from './transport.js';
 import { runWalk } from './walk/run-walk.js';
 import { listTree } from './walk/tree-list.js';
 

@@ -7,14 +7,14 @@
 import { readFile, readlink, realpath } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { VouchError } from '../core/errors.js';
-import type { CommandValue, DirEntry, MountEntry, WalkValue } from '../core/facts/fact-values.js';
+import type { CommandValue, DirEntry, FileTreeValue, MountEntry, WalkValue } from '../core/facts/fact-values.js';
 import { hostPathOf, resolveInRoot } from './confine.js';
 import { isMissingError, targetIoError } from './file-stat.js';
 import { hostLstat, hostReaddir, hostReadFile, hostStatfs } from './host-fs.js';
 import { parseMountTable, planWalk } from './mount-table.js';
 import type { FileTreeValue } from '../core/facts/fact-values.js';
 import type { TreeOptions } from './transport.js';
-import type { ExecOptions, FilesystemStats, Transport, TransportStat, WalkOptions } from './transport.js';
+import type { ExecOptions, FilesystemStats, Transport, TransportStat, TreeOptions, WalkOptions } from './transport.js';
 import { runWalk } from './walk/run-walk.js';
 import { listTree } from './walk/tree-list.js';
 
@@ -106,6 +106,18 @@ export class RootDirTransport implements Transport {
 
   async listTree(options: TreeOptions): Promise<FileTreeValue> {
     if (!options.path.startsWith('/')) throw new Error(`target paths must be absolute: ${JSON.stringify(options.path)}`);
+    // Symlinks are resolved by this transport (confined), so find and the Node lister only ever
+    // see host paths inside the root.
+    return listTree(this, options, {
+      toHost: (path) => hostPathOf(this.root, path),
+      toTarget: (path) => this.toTarget(path),
+    });
+  }
+
+  async listTree(options: TreeOptions): Promise<FileTreeValue> {
+    if (!options.path.startsWith('/')) {
+      throw new Error(`target paths must be absolute: ${JSON.stringify(options.path)}`);
+    }
     // Symlinks are resolved by this transport (confined), so find and the Node lister only ever
     // see host paths inside the root.
     return listTree(this, options, {

@@ -3,7 +3,7 @@
  * `local` answers from this machine, `root` from a directory treated as a root filesystem; SSH and
  * agent targets add a transport, never new checks or collectors.
  */
-import type { CommandValue, DirEntry, FileType, WalkValue } from '../core/facts/fact-values.js';
+import type { CommandValue, DirEntry, FileTreeValue, FileType, WalkValue } from '../core/facts/fact-values.js';
 import type { TargetKind } from '../core/target-kind.js';
 import type { FileTreeValue } from '../core/facts/fact-values.js';
 
