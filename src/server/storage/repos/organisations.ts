@@ -21,6 +21,15 @@ export function organisationsRepo(ctx: RepoContext) {
       return org;
     },
 
+    async findByName(name: string): Promise<Organisation | undefined> {
+      const row = await ctx.db
+        .selectFrom('organisations')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return row && { id: row.id, name: row.name, createdAt: row.created_at };
+    },
+
     async get(id: string): Promise<Organisation | undefined> {
       if (!isId(id)) return undefined;
       const row = await ctx.db
