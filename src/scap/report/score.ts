@@ -9,7 +9,7 @@
  * - flat: Σ weight of passing rules out of Σ weight of scored rules (the maximum). Group weights
  *   play no part.
  * - flat-unweighted: the same with every weight 1.
- * - absolute: 1 when every scored rule passed, else 0; maximum 1.
+ * - absolute: 1 when every scored rule passed, else 0; oscap writes the flat maximum as maximum.
  *
  * Rules whose result is notselected, notapplicable, informational or notchecked are not scored, nor
  * are rules without a result. A rule's weight is the one its rule-result carries (what the evaluator
@@ -59,7 +59,8 @@ export function computeScores(
       }
       case SCORING.absolute: {
         const flat = flatScore(benchmark.items, rules, false);
-        return { system, score: flat.score === flat.weight ? 1 : 0, maximum: 1 };
+        // oscap's maximum here is the flat maximum, not 1 (measured: 1.000000 out of 5.500000).
+        return { system, score: flat.score === flat.weight ? 1 : 0, maximum: flat.weight };
       }
       default:
         throw new Error(`unknown XCCDF scoring model ${system}`);
