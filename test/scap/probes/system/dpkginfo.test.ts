@@ -24,7 +24,10 @@ const STATUS = [
   ['p-allarch', 'install ok installed', 'all', '0.5~rc1'],
   ['p-tilde', 'install ok installed', 'amd64', '1.0~beta-1~bpo12+1'],
 ]
-  .map(([name, status, arch, version]) => `Package: ${name}\nStatus: ${status}\nArchitecture: ${arch}\nVersion: ${version}\n`)
+  .map(
+    ([name, status, arch, version]) =>
+      `Package: ${name}\nStatus: ${status}\nArchitecture: ${arch}\nVersion: ${version}\n`,
+  )
   .join('\n')
   .concat('\nPackage: p-notinst\nStatus: purge ok not-installed\nArchitecture: amd64\n');
 
@@ -38,19 +41,59 @@ const item = (name: string, arch: string, epoch: string, release: string, versio
 });
 
 const CASES: { name: string; lookup: string; items: ReturnType<typeof item>[] }[] = [
-  { name: 'installed', lookup: 'p-installed', items: [item('p-installed', 'amd64', '0', '1', '1.0', '0:1.0-1')] },
-  { name: 'half-configured counts (APT CurrentVer)', lookup: 'p-halfconf', items: [item('p-halfconf', 'amd64', '0', '1', '1.0', '0:1.0-1')] },
-  { name: 'unpacked, epoch, no revision', lookup: 'p-unpacked', items: [item('p-unpacked', 'amd64', '2', '', '1.0', '2:1.0')] },
-  { name: 'half-installed counts', lookup: 'p-halfinst', items: [item('p-halfinst', 'amd64', '0', '1', '1.0', '0:1.0-1')] },
+  {
+    name: 'installed',
+    lookup: 'p-installed',
+    items: [item('p-installed', 'amd64', '0', '1', '1.0', '0:1.0-1')],
+  },
+  {
+    name: 'half-configured counts (APT CurrentVer)',
+    lookup: 'p-halfconf',
+    items: [item('p-halfconf', 'amd64', '0', '1', '1.0', '0:1.0-1')],
+  },
+  {
+    name: 'unpacked, epoch, no revision',
+    lookup: 'p-unpacked',
+    items: [item('p-unpacked', 'amd64', '2', '', '1.0', '2:1.0')],
+  },
+  {
+    name: 'half-installed counts',
+    lookup: 'p-halfinst',
+    items: [item('p-halfinst', 'amd64', '0', '1', '1.0', '0:1.0-1')],
+  },
   { name: 'config-files does not', lookup: 'p-config', items: [] },
   { name: 'not-installed does not', lookup: 'p-notinst', items: [] },
-  { name: 'triggers-pending counts', lookup: 'p-trigpend', items: [item('p-trigpend', 'amd64', '0', '1', '1.0', '0:1.0-1')] },
-  { name: 'hold; split at the first hyphen', lookup: 'p-hold', items: [item('p-hold', 'amd64', '3', '2-3', '1.0', '3:1.0-2-3')] },
-  { name: 'foreign-only package', lookup: 'p-foreign', items: [item('p-foreign', 'i386', '0', '1', '1.0', '0:1.0-1')] },
-  { name: 'native arch preferred', lookup: 'p-both', items: [item('p-both', 'amd64', '0', '1a', '1.0', '0:1.0-1a')] },
+  {
+    name: 'triggers-pending counts',
+    lookup: 'p-trigpend',
+    items: [item('p-trigpend', 'amd64', '0', '1', '1.0', '0:1.0-1')],
+  },
+  {
+    name: 'hold; split at the first hyphen',
+    lookup: 'p-hold',
+    items: [item('p-hold', 'amd64', '3', '2-3', '1.0', '3:1.0-2-3')],
+  },
+  {
+    name: 'foreign-only package',
+    lookup: 'p-foreign',
+    items: [item('p-foreign', 'i386', '0', '1', '1.0', '0:1.0-1')],
+  },
+  {
+    name: 'native arch preferred',
+    lookup: 'p-both',
+    items: [item('p-both', 'amd64', '0', '1a', '1.0', '0:1.0-1a')],
+  },
   { name: 'name:arch', lookup: 'p-both:i386', items: [item('p-both', 'i386', '0', '1i', '1.0', '0:1.0-1i')] },
-  { name: 'arch all', lookup: 'p-allarch', items: [item('p-allarch', 'all', '0', '', '0.5~rc1', '0:0.5~rc1')] },
-  { name: 'tilde', lookup: 'p-tilde', items: [item('p-tilde', 'amd64', '0', '1~bpo12+1', '1.0~beta', '0:1.0~beta-1~bpo12+1')] },
+  {
+    name: 'arch all',
+    lookup: 'p-allarch',
+    items: [item('p-allarch', 'all', '0', '', '0.5~rc1', '0:0.5~rc1')],
+  },
+  {
+    name: 'tilde',
+    lookup: 'p-tilde',
+    items: [item('p-tilde', 'amd64', '0', '1~bpo12+1', '1.0~beta', '0:1.0~beta-1~bpo12+1')],
+  },
   { name: 'unknown package', lookup: 'telnet', items: [] },
 ];
 
@@ -85,10 +128,9 @@ describe('dpkginfo probe (temp root, root-dir transport)', () => {
       object('linux', 'dpkginfo_object', { name: { value: '^p-(both|tilde)$', operation: 'pattern match' } }),
       ctx,
     );
-    expect(collection.items.map((i) => `${i.fields.name?.[0]?.value}/${i.fields.arch?.[0]?.value}`).sort()).toEqual([
-      'p-both/amd64',
-      'p-tilde/amd64',
-    ]);
+    expect(
+      collection.items.map((i) => `${i.fields.name?.[0]?.value}/${i.fields.arch?.[0]?.value}`).sort(),
+    ).toEqual(['p-both/amd64', 'p-tilde/amd64']);
   });
 
   it('a root without a dpkg database: nothing exists', async () => {
@@ -109,7 +151,10 @@ describe('dpkginfo probe (temp root, root-dir transport)', () => {
 describe('splitDebianVersion', () => {
   it.each([
     ['5.2.15-2+b8', { epoch: '0', version: '5.2.15', release: '2+b8', evr: '0:5.2.15-2+b8' }],
-    ['1:9.2p1-2+deb12u10', { epoch: '1', version: '9.2p1', release: '2+deb12u10', evr: '1:9.2p1-2+deb12u10' }],
+    [
+      '1:9.2p1-2+deb12u10',
+      { epoch: '1', version: '9.2p1', release: '2+deb12u10', evr: '1:9.2p1-2+deb12u10' },
+    ],
     ['3.134', { epoch: '0', version: '3.134', release: '', evr: '0:3.134' }],
     ['3.1-20221030-2', { epoch: '0', version: '3.1', release: '20221030-2', evr: '0:3.1-20221030-2' }],
   ])('%s', (input, expected) => {

@@ -39,7 +39,11 @@ export interface EntityInput {
   nil?: boolean;
 }
 
-export function object(family: string, type: string, entities: Record<string, EntityInput> = {}): ResolvedObject {
+export function object(
+  family: string,
+  type: string,
+  entities: Record<string, EntityInput> = {},
+): ResolvedObject {
   const map = new Map<string, ObjectEntitySpec>();
   for (const [name, input] of Object.entries(entities)) {
     map.set(name, {
@@ -66,7 +70,11 @@ export function plain(item: ProbeItem): PlainItem {
   return out;
 }
 
-export function plainCollection(collection: ObjectCollection): { flag: string; items: PlainItem[]; messages: string[] } {
+export function plainCollection(collection: ObjectCollection): {
+  flag: string;
+  items: PlainItem[];
+  messages: string[];
+} {
   return { flag: collection.flag, items: collection.items.map(plain), messages: collection.messages };
 }
 
@@ -83,6 +91,10 @@ export interface OscapObject {
   xml: string;
 }
 
+/**
+ * Elements go on separate lines: oscap 1.3.7's reader mis-parses an empty object directly followed
+ * by another (`</a><b></b>` -> "Invalid OVAL family").
+ */
 export function ovalDocument(objects: OscapObject[], schemaVersion = '5.11'): string {
   const defs: string[] = [];
   const tests: string[] = [];
@@ -104,7 +116,17 @@ export function ovalDocument(objects: OscapObject[], schemaVersion = '5.11'): st
   return `<?xml version="1.0" encoding="UTF-8"?>
 <oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5" xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ${xmlns}>
 <generator><oval:schema_version>${schemaVersion}</oval:schema_version><oval:timestamp>2026-01-01T00:00:00</oval:timestamp></generator>
-<definitions>${defs.join('')}</definitions><tests>${tests.join('')}</tests><objects>${objs.join('')}</objects></oval_definitions>`;
+<definitions>
+${defs.join('\n')}
+</definitions>
+<tests>
+${tests.join('\n')}
+</tests>
+<objects>
+${objs.join('\n')}
+</objects>
+</oval_definitions>
+`;
 }
 
 export interface OscapObjectResult {
@@ -146,7 +168,12 @@ export async function oscapCollect(objects: OscapObject[], chrootDir?: string): 
     const byId = new Map<string, OscapObjectResult>();
     for (const collected of descendants(root, 'collected_objects')) {
       for (const o of collected.children) {
-        const result: OscapObjectResult = { flag: o.attrs.flag ?? '', messages: [], items: [], datatypes: {} };
+        const result: OscapObjectResult = {
+          flag: o.attrs.flag ?? '',
+          messages: [],
+          items: [],
+          datatypes: {},
+        };
         for (const child of o.children) {
           if (child.name === 'message') result.messages.push(child.text);
           if (child.name !== 'reference') continue;
@@ -157,14 +184,18 @@ export async function oscapCollect(objects: OscapObject[], chrootDir?: string): 
             const status = entity.attrs.status;
             const value = status && status !== 'exists' ? `(${status})` : entity.text;
             (fields[entity.name] ??= []).push(value);
-            if (entity.attrs.datatype && result.items.length === 0) result.datatypes[entity.name] = entity.attrs.datatype;
+            if (entity.attrs.datatype && result.items.length === 0)
+              result.datatypes[entity.name] = entity.attrs.datatype;
           }
           result.items.push(fields);
         }
         byId.set(o.attrs.id ?? '', result);
       }
     }
-    return objects.map((_, index) => byId.get(`oval:x:obj:${index + 1}`) ?? { flag: 'absent', messages: [], items: [], datatypes: {} });
+    return objects.map(
+      (_, index) =>
+        byId.get(`oval:x:obj:${index + 1}`) ?? { flag: 'absent', messages: [], items: [], datatypes: {} },
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
