@@ -183,7 +183,9 @@ export async function oscapCollect(objects: OscapObject[], chrootDir?: string): 
           for (const entity of item.children) {
             const status = entity.attrs.status;
             const value = status && status !== 'exists' ? `(${status})` : entity.text;
-            (fields[entity.name] ??= []).push(value);
+            const list = fields[entity.name] ?? [];
+            list.push(value);
+            fields[entity.name] = list;
             if (entity.attrs.datatype && result.items.length === 0)
               result.datatypes[entity.name] = entity.attrs.datatype;
           }
