@@ -286,7 +286,7 @@ const auth: Migration = {
 };
 
 export function migrationSet(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0002_auth': auth };
+  return { '0001_initial': initial(dialect), '0002_auth': auth, '0003_job_queue': jobQueue };
 }
 
 /** Bring the schema to the latest version. Kysely takes a lock, so concurrent servers are safe. */
@@ -300,3 +300,82 @@ export async function migrateToLatest(db: AnyDb, dialect: Dialect): Promise<stri
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/**
+ * 0003: the job queue and cron schedules (docs/adr/0006-job-queue.md). The 0001 `jobs` table is
+ * rebuilt rather than altered because its status CHECK lacks 'cancelled' and SQLite cannot change
+ * a CHECK in place; nothing wrote jobs before this migration, but rows are copied all the same.
+ */
+const jobQueue: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('jobs_v2')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`),
+      )
+      .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(5))
+      .addColumn('run_at', 'text', (c) => c.notNull())
+      .addColumn('dedupe_key', 'text')
+      .addColumn('locked_by', 'text')
+      // A fresh token per claim: a worker whose lease was taken over cannot complete the job.
+      .addColumn('lease_id', 'text')
+      .addColumn('locked_until', 'text')
+      .addColumn('last_error', 'text')
+      .addColumn('result', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('started_at', 'text')
+      .addColumn('finished_at', 'text')
+      .execute();
+    const shared = [
+      'id',
+      'kind',
+      'payload',
+      'status',
+      'attempts',
+      'max_attempts',
+      'run_at',
+      'locked_by',
+      'locked_until',
+      'last_error',
+      'created_at',
+      'updated_at',
+    ];
+    await db.insertInto('jobs_v2').columns(shared).expression(db.selectFrom('jobs').select(shared)).execute();
+    await db.schema.dropTable('jobs').execute();
+    await db.schema.alterTable('jobs_v2').renameTo('jobs').execute();
+    // Claim order: queued, due, highest priority, oldest run_at.
+    await db.schema.createIndex('jobs_claim').on('jobs').columns(['status', 'priority', 'run_at']).execute();
+    // Reaping expired leases looks for running jobs by lease end.
+    await db.schema.createIndex('jobs_lease').on('jobs').columns(['status', 'locked_until']).execute();
+    // Unique forever (like an idempotency key); NULLs are distinct in both dialects.
+    await db.schema.createIndex('jobs_dedupe_key').on('jobs').column('dedupe_key').unique().execute();
+
+    await db.schema
+      .createTable('schedules')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      // Stable key callers upsert by, e.g. "scan-config:<id>" or "maintenance:retention-purge".
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('cron', 'text', (c) => c.notNull())
+      .addColumn('timezone', 'text', (c) => c.notNull())
+      .addColumn('job_kind', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('scan_config_id', 'text', (c) => c.references('scan_configs.id').onDelete('cascade'))
+      .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('next_run_at', 'text')
+      .addColumn('last_run_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('schedules_due')
+      .on('schedules')
+      .columns(['enabled', 'next_run_at'])
+      .execute();
+  },
+};

@@ -169,15 +169,51 @@ export interface EnrollmentTokensTable {
 export interface JobsTable {
   id: string;
   kind: string;
+  /** JSON. */
   payload: string;
-  /** queued | running | succeeded | failed */
+  /** queued | running | succeeded | failed | cancelled (migration 0003) */
   status: string;
+  /** Higher runs first among due jobs. */
+  priority: Generated<number>;
+  /** Claims so far, including the running one. */
   attempts: Generated<number>;
   max_attempts: Generated<number>;
+  /** Not claimed before this time (retries are pushed back by the backoff). */
   run_at: string;
+  /** Unique when set: enqueueing the same key again returns the existing job. */
+  dedupe_key: string | null;
+  /** Worker id holding the lease. */
   locked_by: string | null;
+  /** Token of the current claim; completions and heartbeats must present it. */
+  lease_id: string | null;
+  /** Lease end; a running job past it is reclaimed (its worker is presumed dead). */
   locked_until: string | null;
   last_error: string | null;
+  /** JSON of what the handler returned. */
+  result: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** Cron schedules that enqueue jobs (migration 0003, src/server/schedule). */
+export interface SchedulesTable {
+  id: string;
+  /** Stable key callers upsert by ("scan-config:<id>", "maintenance:retention-purge"). */
+  name: string;
+  cron: string;
+  /** IANA time zone the cron expression is read in. */
+  timezone: string;
+  job_kind: string;
+  /** JSON object merged into each enqueued job's payload. */
+  payload: string;
+  scan_config_id: string | null;
+  /** 1 or 0 (portable boolean). */
+  enabled: Generated<number>;
+  /** Next due time; null when disabled. */
+  next_run_at: string | null;
+  last_run_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -195,4 +231,5 @@ export interface Database {
   audit_log: AuditLogTable;
   enrollment_tokens: EnrollmentTokensTable;
   jobs: JobsTable;
+  schedules: SchedulesTable;
 }
