@@ -19,7 +19,9 @@
  * - time_difference parses dates with the year and month shifted by 1900 and 1 (oscap passes
  *   struct tm fields into a function that converts them again), wraps negative differences to
  *   unsigned 64 bits and cuts the decimal text to 15 characters;
- * - a local_variable that ends complete/incomplete without values is an error.
+ * - a local_variable that ends complete/incomplete without values is an error;
+ * - inside the tree, values travel whatever the flag (only variable_component and the aggregating
+ *   functions look at it), so e.g. regex_capture over count-of-nothing computes from "0".
  *
  * Pure and synchronous: the caller resolves referenced variables and object_component fields first
  * (`componentDependencies` says which) and hands them in through `ComponentInputs`.
@@ -95,23 +97,27 @@ function children(c: OvalComponent): OvalComponent[] {
 /**
  * A local_variable's value: its function tree, then oscap's final rules: a complete/incomplete
  * result without values is an error, and the values take the variable's datatype (no conversion).
- * Values of a result that is not complete/incomplete are kept as oscap holds them (e.g. count's
- * "0" with flag `does not exist`); nothing may use them (oscap reports "no values").
+ * Only a complete/incomplete variable has values: oscap may hold some for another flag (count's "0"
+ * over an object that does not exist), but nothing uses them, so they are not returned.
  */
 export function evaluateLocalVariable(
   variable: { datatype: string; component: OvalComponent },
   inputs: ComponentInputs,
 ): ComponentValues {
   const result = evaluateComponent(variable.component, inputs);
-  const flag = hasValues(result.flag) && result.values.length === 0 ? 'error' : result.flag;
-  return { values: result.values, flag, datatype: variable.datatype };
+  if (!hasValues(result.flag)) return { values: [], flag: result.flag, datatype: variable.datatype };
+  if (result.values.length === 0) return { values: [], flag: 'error', datatype: variable.datatype };
+  return { values: result.values, flag: result.flag, datatype: variable.datatype };
 }
 
 /** One component or function, as oscap's oval_component_eval_common computes it. */
 export function evaluateComponent(component: OvalComponent, inputs: ComponentInputs): ComponentValues {
   switch (component.kind) {
-    case 'literal_component':
-      return { values: [component.value], flag: 'complete', datatype: component.datatype };
+    case 'literal_component': {
+      // oscap's XML reader hands a whitespace-only text node over as no text at all.
+      const value = /^[ \t\r\n]*$/.test(component.value) ? '' : component.value;
+      return { values: [value], flag: 'complete', datatype: component.datatype };
+    }
     case 'object_component': {
       const { objectRef, itemField, recordField } = component;
       return input(inputs.objectField({ objectRef, itemField, recordField }));
@@ -631,7 +637,14 @@ function cimDateTime(text: string): bigint {
 }
 
 /** oscap's _comp_sec: mktime of a local date (fields normalised), minus an hour in DST. */
-function compSec(year: number, month: number, day: number, hour: number, minute: number, second: number): bigint {
+function compSec(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): bigint {
   const d = new Date(2000, 0, 1, 0, 0, 0, 0);
   d.setFullYear(year, month - 1, day);
   d.setHours(hour, minute, second, 0);
