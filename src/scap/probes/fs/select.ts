@@ -1,0 +1,251 @@
+/**
+ * Which filesystem entries a file-based OVAL object (file_object, textfilecontent54_object) selects,
+ * following oscap 1.3.7's oval_fts.c, checked against `oscap-chroot` on temp trees (see
+ * test/scap/probes/fs). Everything comes from `file-tree` facts.
+ *
+ * - `filepath` equals: the path itself, unless it is (or links to) a directory.
+ * - `filepath` pattern: every non-directory below the pattern's literal prefix whose path matches,
+ *   symlinks to directories followed, no depth limit (behaviors other than recurse_file_system are
+ *   ignored, as in oscap).
+ * - `path` + `filename`: the directories `path` selects (equals, or pattern under the literal prefix,
+ *   symlinks followed), then per `recurse_direction`:
+ *   - `none`: nil filename = the directory itself; otherwise its entries that are not directories
+ *     (symlinks count, whatever they point to) with a matching name;
+ *   - `down`: depth is counted from `path` (its entries are level 1). Nil filename = the directories
+ *     at level <= max_depth, `path` included; otherwise the non-directories at level <= max_depth+1
+ *     with a matching name. Real directories are descended when `recurse` has directories, symlinks
+ *     to directories when it has symlinks; a followed symlink that does not lead to a directory is
+ *     selected twice, as oscap's fts re-reads it (FTS_SL, then the target);
+ *   - `up`: the directory and its ancestors up to max_depth levels, the same way as `none`.
+ * - Multi-valued entities (from variables) are applied one value at a time and the selections
+ *   united: oscap's probe framework substitutes each value of a var_ref separately.
+ *
+ * Departures: absolute symlinks resolve inside the target root (oscap-chroot resolves them on the
+ * host); directories selected twice by a path pattern are recursed once; `local` means "not proc,
+ * sysfs, autofs or a network filesystem" by mount type (oscap: by device, from the host's mtab).
+ */
+import { posix } from 'node:path';
+import type { FileTreeValue, TreeEntry } from '../../../core/facts/fact-values.js';
+import type { ObjectEntitySpec, ProbeContext, ResolvedObject } from '../../oval-session/probe.js';
+import type { FileBehaviors } from './behaviors.js';
+import { canMatchAbsolutePath, fixedPathPrefix } from './path-pattern.js';
+
+export interface FileCandidate {
+  /** Directory part as oscap reports it (`path` item entity). */
+  path: string;
+  /** Null for "the directory itself" (nil filename): no filepath, empty filename. */
+  filename: string | null;
+  /** lstat of the selected entry. */
+  entry: TreeEntry;
+  /** The second selection of a followed symlink: oscap saw its target this time. */
+  reread: boolean;
+}
+
+export interface Selection {
+  candidates: FileCandidate[];
+  /** Facts that could not be collected: the object's flag becomes `error`. */
+  problems: string[];
+}
+
+type TreeRequest = {
+  path: string;
+  maxDepth?: number;
+  follow?: boolean;
+  filesystems?: 'all' | 'local' | 'same';
+  select?: 'all' | 'special';
+};
+
+const FILESYSTEMS = { all: 'all', local: 'local', defined: 'same' } as const;
+
+/** The entity restricted to one of its values (see "Multi-valued entities" above). */
+function eachValue(entity: ObjectEntitySpec): ObjectEntitySpec[] {
+  if (entity.values.length <= 1) return [entity];
+  return [...new Set(entity.values)].map((value) => ({ ...entity, values: [value], fromVariable: false }));
+}
+
+export function matchesAny(ctx: ProbeContext, entity: ObjectEntitySpec, candidate: string): boolean {
+  return eachValue(entity).some((single) => ctx.matches(single, candidate));
+}
+
+function isDirLike(entry: TreeEntry): boolean {
+  return entry.type === 'dir' || (entry.type === 'symlink' && entry.targetType === 'dir');
+}
+
+class Selector {
+  readonly candidates: FileCandidate[] = [];
+  readonly problems: string[] = [];
+
+  constructor(
+    private readonly ctx: ProbeContext,
+    private readonly behaviors: FileBehaviors,
+    private readonly specialOnly: boolean,
+  ) {}
+
+  async tree(request: TreeRequest): Promise<FileTreeValue | null> {
+    const result = await this.ctx.fact({ kind: 'file-tree', ...request });
+    if (result.status === 'ok') return result.value;
+    const why = result.status === 'error' ? result.message : result.reason;
+    this.problems.push(`cannot list ${request.path}: ${why}`);
+    return null;
+  }
+
+  private get filesystems(): 'all' | 'local' | 'same' {
+    return FILESYSTEMS[this.behaviors.fileSystem];
+  }
+
+  private add(entry: TreeEntry, filename: string | null, reread = false): void {
+    this.candidates.push(
+      filename === null
+        ? { path: entry.path, filename: null, entry, reread }
+        : { path: posix.dirname(entry.path), filename, entry, reread },
+    );
+  }
+
+  /** Entries a pattern walk can match: below the literal prefix, symlinks followed. */
+  private async patternWalk(pattern: string): Promise<TreeEntry[]> {
+    if (!canMatchAbsolutePath(pattern)) return [];
+    const tree = await this.tree({
+      path: fixedPathPrefix(pattern),
+      follow: true,
+      filesystems: this.filesystems,
+    });
+    return tree?.entries ?? [];
+  }
+
+  async byFilepath(filepath: ObjectEntitySpec): Promise<void> {
+    for (const single of eachValue(filepath)) {
+      const value = single.values[0];
+      if (value === undefined) continue;
+      if (single.operation === 'equals') {
+        const tree = await this.tree({ path: value, maxDepth: 0 });
+        const entry = tree?.entries[0];
+        if (entry && !isDirLike(entry)) this.add(entry, posix.basename(entry.path));
+        continue;
+      }
+      const entries =
+        single.operation === 'pattern match'
+          ? await this.patternWalk(value)
+          : ((await this.tree({ path: '/', follow: true, filesystems: this.filesystems }))?.entries ?? []);
+      for (const entry of entries) {
+        if (!isDirLike(entry) && this.ctx.matches(single, entry.path))
+          this.add(entry, posix.basename(entry.path));
+      }
+    }
+  }
+
+  async byPath(path: ObjectEntitySpec, filename: ObjectEntitySpec): Promise<void> {
+    const dirs = new Map<string, TreeEntry>();
+    for (const single of eachValue(path)) {
+      const value = single.values[0];
+      if (value === undefined) continue;
+      if (single.operation === 'equals') {
+        const entry = (await this.tree({ path: value, maxDepth: 0 }))?.entries[0];
+        if (entry && isDirLike(entry) && !dirs.has(entry.path)) dirs.set(entry.path, entry);
+        continue;
+      }
+      const entries =
+        single.operation === 'pattern match'
+          ? await this.patternWalk(value)
+          : ((await this.tree({ path: '/', follow: true, filesystems: this.filesystems }))?.entries ?? []);
+      for (const entry of entries) {
+        if (isDirLike(entry) && this.ctx.matches(single, entry.path) && !dirs.has(entry.path))
+          dirs.set(entry.path, entry);
+      }
+    }
+    for (const dir of dirs.values()) {
+      if (this.behaviors.direction === 'down') await this.down(dir, filename);
+      else if (this.behaviors.direction === 'up') await this.up(dir, filename);
+      else await this.inDirectory(dir, filename);
+    }
+  }
+
+  /** `none`: the directory itself, or its non-directory entries with a matching name. */
+  private async inDirectory(dir: TreeEntry, filename: ObjectEntitySpec): Promise<void> {
+    if (filename.nil) {
+      this.add(dir, null);
+      return;
+    }
+    const tree = await this.tree({ path: dir.path, maxDepth: 1 });
+    for (const entry of tree?.entries ?? []) {
+      const name = posix.basename(entry.path);
+      if (entry.depth === 1 && entry.type !== 'dir' && matchesAny(this.ctx, filename, name))
+        this.add(entry, name);
+    }
+  }
+
+  private async down(dir: TreeEntry, filename: ObjectEntitySpec): Promise<void> {
+    const { maxDepth, recurseDirectories, recurseSymlinks } = this.behaviors;
+    const unlimited = maxDepth === -1;
+    // Only entries with special bits can survive the session's filters: let find drop the rest.
+    // Needs every real directory descended, so reachability never depends on an unlisted parent.
+    const select = this.specialOnly && recurseDirectories ? 'special' : 'all';
+    const tree = await this.tree({
+      path: dir.path,
+      ...(unlimited ? {} : { maxDepth: maxDepth + 1 }),
+      follow: recurseSymlinks,
+      filesystems: this.filesystems,
+      select,
+    });
+    if (!tree) return;
+    // Whether entries below a listed directory were reached by oscap's recursion rules.
+    const descended = new Set<string>([tree.entries[0]?.path ?? dir.path]);
+    const reachable = (entry: TreeEntry): boolean =>
+      entry.depth <= 1 || select === 'special' || descended.has(posix.dirname(entry.path));
+    for (const entry of tree.entries) {
+      if (entry.depth === 0) {
+        if (filename.nil && isDirLike(entry)) this.add(entry, null);
+        continue;
+      }
+      if (!reachable(entry)) continue;
+      const withinDepth = unlimited || entry.depth <= maxDepth;
+      if (
+        withinDepth &&
+        ((entry.type === 'dir' && recurseDirectories) ||
+          (entry.type === 'symlink' && recurseSymlinks && entry.targetType === 'dir'))
+      )
+        descended.add(entry.path);
+      if (filename.nil) {
+        // A symlink is a directory here only when it is followed (fts re-reads it as FTS_D).
+        const followed = entry.type === 'symlink' && recurseSymlinks && entry.targetType === 'dir';
+        if (withinDepth && (entry.type === 'dir' || followed)) this.add(entry, null);
+        continue;
+      }
+      if (entry.type === 'dir') continue;
+      const name = posix.basename(entry.path);
+      if (!matchesAny(this.ctx, filename, name)) continue;
+      this.add(entry, name);
+      if (entry.type === 'symlink' && recurseSymlinks && withinDepth && entry.targetType !== 'dir')
+        this.add(entry, name, true);
+    }
+  }
+
+  private async up(dir: TreeEntry, filename: ObjectEntitySpec): Promise<void> {
+    const { maxDepth } = this.behaviors;
+    let current = dir.path;
+    for (let level = 0; maxDepth === -1 || level <= maxDepth; level++) {
+      const own = (await this.tree({ path: current, maxDepth: 0 }))?.entries[0];
+      if (own && isDirLike(own)) await this.inDirectory(own, filename);
+      if (current === '/') break;
+      current = posix.dirname(current);
+    }
+  }
+}
+
+/**
+ * The entries `object` selects. Throws (an unsupported construct, which the session reports as an
+ * `error` flag) when the object has neither `filepath` nor `path` + `filename`.
+ */
+export async function selectFiles(
+  object: ResolvedObject,
+  ctx: ProbeContext,
+  behaviors: FileBehaviors,
+): Promise<Selection> {
+  const selector = new Selector(ctx, behaviors, object.hints?.specialModesOnly === true);
+  const filepath = object.entities.get('filepath');
+  const path = object.entities.get('path');
+  const filename = object.entities.get('filename');
+  if (filepath) await selector.byFilepath(filepath);
+  else if (path && filename) await selector.byPath(path, filename);
+  else throw new Error(`${object.id}: a ${object.type} needs filepath, or path and filename`);
+  return { candidates: selector.candidates, problems: selector.problems };
+}

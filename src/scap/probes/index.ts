@@ -1,0 +1,2 @@
+/** The OVAL probe sets, by area. */
+export { FILESYSTEM_PROBES } from './fs/index.js';
