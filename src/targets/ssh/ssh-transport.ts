@@ -89,7 +89,14 @@ export class SshTransport implements Transport {
     // LC_ALL=C: output is parsed by rules; a localised message or number format would break them.
     // `env` runs the command directly, so argv[0] is looked up on the remote PATH like execvp does.
     const command = ['env', 'LC_ALL=C', 'LANG=C', ...argv];
-    const full = options.privileged ? ['sudo', '-n', '--', ...command] : command;
+    // Closing the channel does not stop a remote command (sshd leaves it running, and not every
+    // sshd honours a signal request), so a timed command also carries its own remote deadline,
+    // a second after ours: coreutils `timeout` kills its process group, forks and all.
+    const timed =
+      options.timeoutMs === undefined
+        ? command
+        : ['timeout', '-k', '5', `${Math.ceil(options.timeoutMs / 1000) + 1}s`, ...command];
+    const full = options.privileged ? ['sudo', '-n', '--', ...timed] : timed;
     return this.execLimiter.run(() => runRemote(this.client, full, options));
   }
 

@@ -126,11 +126,17 @@ describe.skipIf(!sshdAvailable())('SSH transport on a real sshd', () => {
 
   it('times out a command and stays usable', async () => {
     const started = Date.now();
-    const slow = await ssh.exec(['sleep', '30'], { timeoutMs: 300 });
+    const marker = `vouch-timeout-${process.pid}-${Date.now()}`;
+    const slow = await ssh.exec(['sh', '-c', 'sleep 30; : "$1"', 'sh', marker], { timeoutMs: 300 });
     expect(slow.timedOut).toBe(true);
     expect(slow.exitCode).toBeNull();
     expect(Date.now() - started).toBeLessThan(5_000);
     expect((await ssh.exec(['true'], { timeoutMs: 10_000 })).exitCode).toBe(0);
+    // The remote command does not outlive its deadline (and its child sleep goes with it).
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // `[v]ouch…` matches the marker but not this pgrep's own command line (nor its wrappers').
+    const left = await ssh.exec(['pgrep', '-f', `[v]${marker.slice(1)}`], { timeoutMs: 10_000 });
+    expect(left.stdout).toBe('');
   });
 
   it('walks with remote find exactly like the local walk', async () => {
