@@ -14,14 +14,15 @@
  *   - `down`: depth is counted from `path` (its entries are level 1). Nil filename = the directories
  *     at level <= max_depth, `path` included; otherwise the non-directories at level <= max_depth+1
  *     with a matching name. Real directories are descended when `recurse` has directories, symlinks
- *     to directories when it has symlinks; a followed symlink that does not lead to a directory is
- *     selected twice, as oscap's fts re-reads it (FTS_SL, then the target);
+ *     to directories when it has symlinks;
  *   - `up`: the directory and its ancestors up to max_depth levels, the same way as `none`.
+ * - An entry selected twice (a followed symlink, nested matching directories) is one item: oscap's
+ *   item cache merges identical items.
  * - Multi-valued entities (from variables) are applied one value at a time and the selections
  *   united: oscap's probe framework substitutes each value of a var_ref separately.
  *
  * Departures: absolute symlinks resolve inside the target root (oscap-chroot resolves them on the
- * host); directories selected twice by a path pattern are recursed once; `local` means "not proc,
+ * host); `local` means "not proc,
  * sysfs, autofs or a network filesystem" by mount type (oscap: by device, from the host's mtab).
  */
 import { posix } from 'node:path';
@@ -37,8 +38,6 @@ export interface FileCandidate {
   filename: string | null;
   /** lstat of the selected entry. */
   entry: TreeEntry;
-  /** The second selection of a followed symlink: oscap saw its target this time. */
-  reread: boolean;
 }
 
 export interface Selection {
@@ -74,6 +73,7 @@ function isDirLike(entry: TreeEntry): boolean {
 class Selector {
   readonly candidates: FileCandidate[] = [];
   readonly problems: string[] = [];
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly ctx: ProbeContext,
@@ -93,11 +93,15 @@ class Selector {
     return FILESYSTEMS[this.behaviors.fileSystem];
   }
 
-  private add(entry: TreeEntry, filename: string | null, reread = false): void {
+  /** Each entry once: oscap's item cache merges identical items (a followed symlink is read twice). */
+  private add(entry: TreeEntry, filename: string | null): void {
+    const key = `${filename === null ? 'dir' : 'file'}:${entry.path}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     this.candidates.push(
       filename === null
-        ? { path: entry.path, filename: null, entry, reread }
-        : { path: posix.dirname(entry.path), filename, entry, reread },
+        ? { path: entry.path, filename: null, entry }
+        : { path: posix.dirname(entry.path), filename, entry },
     );
   }
 
@@ -214,8 +218,6 @@ class Selector {
       const name = posix.basename(entry.path);
       if (!matchesAny(this.ctx, filename, name)) continue;
       this.add(entry, name);
-      if (entry.type === 'symlink' && recurseSymlinks && withinDepth && entry.targetType !== 'dir')
-        this.add(entry, name, true);
     }
   }
 

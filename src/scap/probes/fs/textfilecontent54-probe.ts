@@ -42,7 +42,6 @@ function textItem(filepath: string, pattern: string, instance: number, match: Te
 function isReadCandidate(candidate: FileCandidate): boolean {
   const { entry } = candidate;
   if (candidate.filename === null) return false;
-  if (candidate.reread) return entry.targetType === 'file';
   return entry.type === 'file' || (entry.type === 'symlink' && entry.targetType === 'file');
 }
 
