@@ -23,6 +23,7 @@ export function collectFilesystemUsage(
       value.blocks = stats.blocks;
       value.blocksFree = stats.blocksFree;
       value.blocksAvailable = stats.blocksAvailable;
+      value.mountOptions = stats.mountOptions;
     }
     return { status: 'ok', value, volatile: true };
   });

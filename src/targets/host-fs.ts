@@ -3,9 +3,10 @@
  * target path too, only to name it in errors.
  */
 import { constants, type Dirent } from 'node:fs';
-import { lstat, open, readdir, stat, statfs } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, stat, statfs } from 'node:fs/promises';
 import type { DirEntry } from '../core/facts/fact-values.js';
 import { fileTypeOfStats, isMissingError, targetIoError, toTransportStat } from './file-stat.js';
+import { mountHolding, parseMountTable } from './mount-table.js';
 import type { FilesystemStats, TransportStat } from './transport.js';
 
 const CHUNK = 64 * 1024;
@@ -118,11 +119,14 @@ export async function hostReaddir(hostPath: string, targetPath: string): Promise
 export async function hostStatfs(hostPath: string, targetPath: string): Promise<FilesystemStats | null> {
   try {
     const stats = await statfs(hostPath);
+    // Node's statfs has no f_flag; the mount table gives the same flags for the mount holding the path.
+    const table = await readFile('/proc/mounts', 'utf8').catch(() => '');
     return {
       blockSize: stats.bsize,
       blocks: stats.blocks,
       blocksFree: stats.bfree,
       blocksAvailable: stats.bavail,
+      mountOptions: mountHolding(parseMountTable(table), hostPath)?.options ?? [],
     };
   } catch (error) {
     if (isMissingError(error)) return null;

@@ -120,3 +120,17 @@ export function planWalk(mounts: MountEntry[]): { roots: string[]; skipped: stri
   if (roots.length === 0) roots.push('/');
   return { roots, skipped: skipped.filter((path) => !roots.includes(path)) };
 }
+
+/**
+ * The mount holding `path` (a host path): the longest mount point that is `path` or one of its
+ * parents; of several mounts on one point the last (topmost) wins. Undefined for a relative path.
+ */
+export function mountHolding(mounts: MountEntry[], path: string): MountEntry | undefined {
+  let best: MountEntry | undefined;
+  for (const mount of mounts) {
+    const point = mount.mountPoint;
+    const inside = point === '/' || path === point || path.startsWith(`${point}/`);
+    if (inside && path.startsWith('/') && (!best || point.length >= best.mountPoint.length)) best = mount;
+  }
+  return best;
+}

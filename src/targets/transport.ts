@@ -3,9 +3,14 @@
  * `local` answers from this machine, `root` from a directory treated as a root filesystem; SSH and
  * agent targets add a transport, never new checks or collectors.
  */
-import type { CommandValue, DirEntry, FileTreeValue, FileType, WalkValue } from '../core/facts/fact-values.js';
+import type {
+  CommandValue,
+  DirEntry,
+  FileTreeValue,
+  FileType,
+  WalkValue,
+} from '../core/facts/fact-values.js';
 import type { TargetKind } from '../core/target-kind.js';
-import type { FileTreeValue } from '../core/facts/fact-values.js';
 
 export interface TransportStat {
   type: FileType;
@@ -43,6 +48,11 @@ export interface FilesystemStats {
   blocks: number;
   blocksFree: number;
   blocksAvailable: number;
+  /**
+   * Options of the mount holding the path, as statvfs's f_flag reflects them (for a root
+   * directory: the host mount the directory lives on).
+   */
+  mountOptions: string[];
 }
 
 /** A `file-tree` listing (see FileTreeRequest); `path` is a target path. */

@@ -274,6 +274,8 @@ export interface FilesystemUsageValue {
   blocks?: number;
   blocksFree?: number;
   blocksAvailable?: number;
+  /** Options of the mount holding the path (statvfs f_flag as mount options). */
+  mountOptions?: string[];
 }
 
 /** One entry of a `file-tree` listing: its own lstat, never the target's. */

@@ -7,7 +7,9 @@
  *   `rootfs` lines are skipped.
  * - mount_options: the options as listed, then oscap adds "bind" when statvfs reports ST_RELATIME
  *   (same bit as MS_BIND: an oscap bug, verified: every relatime mount gets "bind") and "move" for
- *   ST_NOSYMFOLLOW (= MS_MOVE). We derive both from the listed options.
+ *   ST_NOSYMFOLLOW (= MS_MOVE). statvfs looks at the path as mounted (offline: the host mount the
+ *   root directory is on, verified with oscap-chroot), so the `filesystem-usage` fact reports the
+ *   options of the mount holding the path.
  * - total_space = f_blocks, space_used = f_blocks - f_bfree, space_left = f_bfree, in blocks;
  *   block_size (f_frsize) only for OVAL >= 5.11.2 content. A mount point that cannot be statvfs'd
  *   yields no item and, as in oscap, ends the collection.
@@ -30,12 +32,16 @@ import {
 
 const BY_UUID = '/dev/disk/by-uuid';
 
-/** The mount options as oscap lists them, with its statvfs-derived extras. */
-export function oscapMountOptions(options: string[]): string[] {
-  const listed = options.length > 0 ? [...options] : [];
-  if (options.includes('relatime')) listed.push('bind');
-  if (options.includes('nosymfollow')) listed.push('move');
-  return listed;
+/**
+ * The mount options as oscap lists them: the listed ones, then its statvfs-derived extras, which
+ * come from the filesystem actually holding the path (`statvfsOptions`). Live that is the listed
+ * mount itself; offline it is the host mount the root directory lives on.
+ */
+export function oscapMountOptions(listed: string[], statvfsOptions: string[]): string[] {
+  const options = [...listed];
+  if (statvfsOptions.includes('relatime')) options.push('bind');
+  if (statvfsOptions.includes('nosymfollow')) options.push('move');
+  return options;
 }
 
 async function mountTable(ctx: ProbeContext): Promise<MountEntry[] | ObjectCollection> {
@@ -87,7 +93,7 @@ export function createPartitionProbe(options: SystemProbeOptions = {}): OvalProb
           ['device', mount.device],
           ['uuid', uuid === undefined ? { value: '', status: 'does not exist' } : uuid],
           ['fs_type', mount.fsType],
-          ['mount_options', oscapMountOptions(mount.options)],
+          ['mount_options', oscapMountOptions(mount.options, usage.value.mountOptions ?? [])],
           ['total_space', int(blocks)],
           ['space_used', int(blocks - blocksFree)],
           ['space_left', int(blocksFree)],
