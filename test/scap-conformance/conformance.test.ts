@@ -23,6 +23,7 @@ import {
   compareValues,
   compareWithEntity,
   compilePcre,
+  componentDependencies,
   evaluateDefinition,
   evaluateLocalVariable,
   evaluateState,
@@ -235,8 +236,13 @@ const runners: Record<string, (c: Case) => unknown> = {
   functions(c) {
     const variables = (c.variables ?? {}) as Record<string, RawInput>;
     const objects = (c.objects ?? {}) as Record<string, RawInput>;
+    const tree = component(c.component);
+    // The tree asks for exactly the inputs the case gives (what a caller must resolve first).
+    const deps = componentDependencies(tree);
+    expect(deps.variables.sort()).toEqual(Object.keys(variables).sort());
+    expect(deps.objectFields.map((f) => f.objectRef).sort()).toEqual(Object.keys(objects).sort());
     const got = evaluateLocalVariable(
-      { datatype: str(c.datatype ?? 'string'), component: component(c.component) },
+      { datatype: str(c.datatype ?? 'string'), component: tree },
       {
         variable: (id) => resolvedInput(variables[id], `variable ${id}`),
         objectField: ({ objectRef, itemField }) => {
