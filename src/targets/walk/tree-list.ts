@@ -67,7 +67,7 @@ const FIND_TYPES: Record<string, FileType> = {
 };
 
 /** One raw record of a lister, paths still host paths. */
-interface RawEntry {
+export interface RawEntry {
   hostPath: string;
   /** Relative to the lister's root (1 = its entries). */
   depth: number;
@@ -83,13 +83,13 @@ interface RawEntry {
   ino: number;
 }
 
-interface RawOptions {
+export interface RawOptions {
   maxDepth: number | undefined;
   filesystems: 'all' | 'local' | 'same';
   special: boolean;
 }
 
-interface RawListing {
+export interface RawListing {
   entries: RawEntry[];
   visited: number;
 }
@@ -153,17 +153,19 @@ function parseRecord(record: string): RawEntry | null {
   };
 }
 
-function findList(hostRoot: string, options: RawOptions): Promise<RawListing> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('find', treeFindArguments(hostRoot, options), {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C' },
-    });
-    const entries: RawEntry[] = [];
-    let visited = 0;
-    let pending: Buffer | null = null;
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+/** A lister of one host directory (find here; the SSH transport runs the same find remotely). */
+export type RawLister = (hostRoot: string, options: RawOptions) => Promise<RawListing>;
+
+/**
+ * Consumes the output of `find` run with treeFindArguments, chunk by chunk (records end in NUL and
+ * may be split across chunks); `listing()` is the result so far.
+ */
+export function treeFindOutputParser(): { push(chunk: Buffer): void; listing(): RawListing } {
+  const entries: RawEntry[] = [];
+  let visited = 0;
+  let pending: Buffer | null = null;
+  return {
+    push(chunk: Buffer) {
       const data: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
       let start = 0;
       for (;;) {
@@ -177,14 +179,27 @@ function findList(hostRoot: string, options: RawOptions): Promise<RawListing> {
         start = end + 1;
       }
       pending = start < data.length ? data.subarray(start) : null;
+    },
+    listing: () => ({ entries, visited }),
+  };
+}
+
+function findList(hostRoot: string, options: RawOptions): Promise<RawListing> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('find', treeFindArguments(hostRoot, options), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
     });
+    const parser = treeFindOutputParser();
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => parser.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 4096) stderr += chunk.toString('utf8');
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       // Exit 1: some directory was unreadable; the listing holds what could be seen, as oscap's does.
-      if (code === 0 || code === 1) resolve({ entries, visited });
+      if (code === 0 || code === 1) resolve(parser.listing());
       else
         reject(new Error(`find failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n')[0] ?? ''}`));
     });
@@ -315,10 +330,15 @@ export function compareTreePaths(a: string, b: string): number {
   return pa.length - pb.length;
 }
 
+/**
+ * `lister` replaces the local find / Node listers (the SSH transport lists remotely); `transport`'s
+ * lstat/stat must then report real dev and ino, which identify directories for loop detection.
+ */
 export async function listTree(
   transport: Transport,
   options: TreeOptions,
   mapping: PathMapping,
+  lister?: RawLister,
 ): Promise<FileTreeValue> {
   const rootPath = options.path.length > 1 ? options.path.replace(/\/+$/, '') : options.path;
   const special = options.select === 'special';
@@ -333,7 +353,9 @@ export async function listTree(
   if (target?.type !== 'dir' || options.maxDepth === 0)
     return { path: options.path, exists: true, entries, visited };
 
-  const useFind = options.lister === 'find' || (options.lister !== 'node' && (await gnuFindAvailable()));
+  const useFind =
+    lister === undefined &&
+    (options.lister === 'find' || (options.lister !== 'node' && (await gnuFindAvailable())));
   const filesystems = options.filesystems ?? 'all';
   /** dev:ino of every directory listed, by shown path: the ancestors a followed link must not be. */
   const dirIds = new Map<string, string>([[rootPath, `${target.dev}:${target.ino}`]]);
@@ -352,9 +374,12 @@ export async function listTree(
     if (real === null) continue;
     const hostDir = mapping.toHost(real);
     const maxDepth = options.maxDepth === undefined ? undefined : options.maxDepth - baseDepth;
-    const raw = useFind
-      ? await findList(hostDir, { maxDepth, filesystems, special })
-      : await nodeList(hostDir, { maxDepth, filesystems, special });
+    const rawOptions = { maxDepth, filesystems, special };
+    const raw = lister
+      ? await lister(hostDir, rawOptions)
+      : useFind
+        ? await findList(hostDir, rawOptions)
+        : await nodeList(hostDir, rawOptions);
     visited += raw.visited;
     for (const item of raw.entries) {
       const rest = item.hostPath.slice(hostDir.length);
