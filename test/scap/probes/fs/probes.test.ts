@@ -1,0 +1,210 @@
+/**
+ * Table tests of the filesystem probes on real temp trees, for what the oscap differential cannot
+ * express (variables, the session's hints, the local transport, errors) and unit tables for path
+ * prefixes and oscap's match iteration (oscap-chroot results cited per row).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResolvedObject } from '../../../../src/scap/oval-session/probe.js';
+import { fileProbe, matchInstances, textfilecontent54Probe } from '../../../../src/scap/probes/fs/index.js';
+import { canMatchAbsolutePath, fixedPathPrefix } from '../../../../src/scap/probes/fs/path-pattern.js';
+import { createLocalTransport } from '../../../../src/targets/local.js';
+import { openRootDirTransport } from '../../../../src/targets/root-dir.js';
+import { removeTree } from '../../../../src/targets/temp-tree.js';
+import { contextFor, plain } from '../system/helpers.js';
+import { makeProbeTree } from './tree.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await makeProbeTree();
+});
+afterAll(() => removeTree(root));
+
+type Ent = {
+  value?: string;
+  values?: string[];
+  operation?: string;
+  datatype?: string;
+  nil?: boolean;
+  varCheck?: string;
+};
+function obj(
+  type: string,
+  spec: Record<string, Ent>,
+  behaviors: Record<string, string> = {},
+  specialModesOnly = false,
+): ResolvedObject {
+  return {
+    id: `oval:t:obj:${type}`,
+    family: type === 'file_object' ? 'unix' : 'ind',
+    type,
+    behaviors,
+    hints: { specialModesOnly },
+    entities: new Map(
+      Object.entries(spec).map(([name, e]) => [
+        name,
+        {
+          name,
+          nil: e.nil ?? false,
+          datatype: e.datatype ?? 'string',
+          operation: e.operation ?? 'equals',
+          values: e.values ?? (e.value === undefined ? [] : [e.value]),
+          varCheck: e.varCheck ?? 'all',
+          fromVariable: e.values !== undefined,
+        },
+      ]),
+    ),
+  };
+}
+
+const paths = (items: Array<{ fields: Record<string, Array<{ value: string | undefined }>> }>) =>
+  items.map((item) => item.fields.filepath?.[0]?.value ?? item.fields.path?.[0]?.value);
+
+describe('file probe', () => {
+  it.each<[string, ResolvedObject, string[]]>([
+    [
+      // oscap substitutes each value of a var_ref separately, whatever var_check says.
+      'multi-valued filepath: each value',
+      obj('file_object', { filepath: { values: ['/etc/a.conf', '/etc/sub/b.conf', '/etc/missing'] } }),
+      ['/etc/a.conf', '/etc/sub/b.conf'],
+    ],
+    [
+      'multi-valued filename pattern',
+      obj('file_object', {
+        path: { value: '/etc' },
+        filename: { values: ['^a\\.', '^ww'], operation: 'pattern match' },
+      }),
+      ['/etc/a.conf', '/etc/ww.conf'],
+    ],
+    [
+      // The session's hint lets the listing keep only entries with special bits (and links).
+      'specialModesOnly: only world-writable / setuid entries listed',
+      obj(
+        'file_object',
+        { path: { value: '/' }, filename: { value: '.*', operation: 'pattern match' } },
+        { recurse: 'directories', recurse_direction: 'down', max_depth: '-1' },
+        true,
+      ),
+      [
+        '/etc/a.conf',
+        '/etc/dangling.conf',
+        '/etc/dirlink',
+        '/etc/link.conf',
+        '/etc/sock.conf',
+        '/etc/ww.conf',
+      ],
+    ],
+  ])('%s', async (_name, object, expected) => {
+    const ctx = contextFor(await openRootDirTransport(root));
+    const collection = await fileProbe.collect(object, ctx);
+    expect(collection.flag).toBe('complete');
+    expect(paths(collection.items).sort()).toEqual(expected);
+  });
+
+  it('reports items with oscap datatypes and type strings on the local transport', async () => {
+    const ctx = contextFor(createLocalTransport());
+    const collection = await fileProbe.collect(
+      obj('file_object', { filepath: { value: `${root}/etc/null.conf` } }),
+      ctx,
+    );
+    const item = plain(collection.items[0] as never);
+    expect(item).toMatchObject({
+      filepath: [`${root}/etc/null.conf`],
+      type: ['character special'],
+      suid: ['false'],
+    });
+    expect(collection.items[0]?.fields.size).toEqual([{ value: '0', datatype: 'int' }]);
+    expect(collection.items[0]?.fields.has_extended_acl).toEqual([
+      { value: undefined, datatype: 'boolean', status: 'does not exist' },
+    ]);
+  });
+
+  it('refuses invalid behaviors and objects without a path', async () => {
+    const ctx = contextFor(await openRootDirTransport(root));
+    await expect(
+      fileProbe.collect(
+        obj('file_object', { filepath: { value: '/etc' } }, { recurse_direction: 'sideways' }),
+        ctx,
+      ),
+    ).rejects.toThrow(/recurse_direction="sideways"/);
+    await expect(fileProbe.collect(obj('file_object', { filename: { value: 'x' } }), ctx)).rejects.toThrow(
+      /needs filepath/,
+    );
+  });
+});
+
+describe('textfilecontent54 probe', () => {
+  it('reports an unreadable subject as an error flag and keeps other files', async () => {
+    const ctx = contextFor(await openRootDirTransport(root));
+    const collection = await textfilecontent54Probe.collect(
+      obj('textfilecontent54_object', {
+        filepath: { values: ['/data/latin1', '/data/k'] },
+        pattern: { value: '^key', operation: 'pattern match' },
+        instance: { value: '1', datatype: 'int', operation: 'greater than or equal' },
+      }),
+      ctx,
+    );
+    expect(collection.flag).toBe('error');
+    expect(collection.messages).toEqual([
+      'Regular expression pattern match failed in file /data/latin1 with error -10.',
+    ]);
+    expect(paths(collection.items)).toEqual(['/data/k', '/data/k']);
+  });
+});
+
+describe('fixedPathPrefix (oscap extract_fixed_path_prefix)', () => {
+  it.each([
+    ['^/etc/audit/rules\\.d/.*\\.rules$', '/etc/audit/rules.d'],
+    ['^/etc/sudoers(|\\.d/.*)$', '/etc'],
+    ['/etc/cron\\.(daily|hourly|weekly)', '/etc'], // unanchored: same prefix (oscap walked /etc)
+    ['/sub', '/sub'], // oscap: no such directory, nothing collected
+    ['^.*\\.conf$', '/'],
+    ['^/etc/modprobe\\.d/.*', '/etc/modprobe.d'],
+  ])('%s -> %s', (pattern, prefix) => {
+    expect(fixedPathPrefix(pattern)).toBe(prefix);
+  });
+
+  it.each([
+    ['etc/sub', false], // oscap: "does not exist" (the anchored pattern cannot match "/")
+    ['^/etc', true],
+    ['.*', true],
+    ['\\/etc', true],
+    ['\\w+', false],
+  ])('%s can match an absolute path: %s', (pattern, expected) => {
+    expect(canMatchAbsolutePath(pattern)).toBe(expected);
+  });
+});
+
+describe('matchInstances (instances as oscap-chroot counted them)', () => {
+  const ML = { multiline: true, singleline: false, ignoreCase: false };
+  it.each<[string, string, typeof ML, Array<[string, string[]]>]>([
+    [
+      '^key=(\\d+)$',
+      'key=1\nkey=2\n',
+      ML,
+      [
+        ['key=1', ['1']],
+        ['key=2', ['2']],
+      ],
+    ],
+    [
+      '^',
+      'key=1\nkey=2\n',
+      ML,
+      [
+        ['', []],
+        ['', []],
+        ['', []],
+      ],
+    ], // oscap: 3 items
+    ['$', 'key=1\nkey=2\n', ML, Array(5).fill(['', []])], // oscap: 5 items
+    ['x*', 'ab\n', ML, Array(4).fill(['', []])], // oscap: 4 items
+    ['^\\s*$', 'key=1\nkey=2\n', ML, []], // oscap: does not exist
+    ['(a)|(b)(c)?', 'b\n', ML, [['b', ['b']]]], // oscap: one subexpression
+    ['key=(\\d)$', 'key=1\nkey=2\n', { ...ML, multiline: false }, [['key=2', ['2']]]],
+    ['key.*$', 'key=1\nkey=2\n', { ...ML, singleline: true }, [['key=1\nkey=2\n', []]]],
+    ['[^^]x', '^x ax', ML, [['ax', []]]],
+    ['key=(\\d)', 'key=1\n\u0000key=2\n', ML, [['key=1', ['1']]]], // oscap: the C string ends at NUL
+  ])('%j over %j', (pattern, text, options, expected) => {
+    expect(matchInstances(text, pattern, options).map((m) => [m.text, m.subexpressions])).toEqual(expected);
+  });
+});
