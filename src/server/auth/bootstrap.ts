@@ -4,7 +4,7 @@
  * (it is stored only as an argon2id hash, nobody can show it again).
  */
 import { randomBytes } from 'node:crypto';
-import { isUniqueViolation } from '../storage/errors.js';
+import { isUniqueViolation, StorageError } from '../storage/errors.js';
 import type { Storage, User } from '../storage/index.js';
 import { hashPassword } from './passwords.js';
 
@@ -71,7 +71,11 @@ export async function ensureAdmin(
     if (user === undefined) return { created: false };
     return given ? { created: true, user } : { created: true, user, generatedPassword: password };
   } catch (err) {
-    if (isUniqueViolation(err)) return { created: false };
+    // Lost the race: the winner's organisation or admin already holds the unique name/email
+    // (repositories report that as a StorageError conflict, raw driver errors as a violation).
+    if (isUniqueViolation(err) || (err instanceof StorageError && err.code === 'conflict')) {
+      if (await storage.users.any()) return { created: false };
+    }
     throw err;
   }
 }
