@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { VouchError } from '../../core/errors.js';
 import { type ContentInfo, contentInfo, loadScapSource } from '../../scap/index.js';
 import type { BenchmarkInfo, ProfileInfo } from '../../scap/inventory/content-info.js';
+import { SUPPORTED_OBJECT_TYPES } from '../../scap/probes/registry.js';
 
 interface InfoFlags {
   profile?: string;
@@ -28,7 +29,10 @@ export function registerContentCommand(program: Command): void {
           `--format ${flags.format}: unknown format (known: table, json)`,
         );
       }
-      const info = contentInfo(await loadScapSource(file), { profile: flags.profile });
+      const info = contentInfo(await loadScapSource(file), {
+        profile: flags.profile,
+        supportedObjectTypes: SUPPORTED_OBJECT_TYPES,
+      });
       process.stdout.write(
         flags.format === 'json' ? `${JSON.stringify(info, null, 2)}\n` : renderInfo(info, flags),
       );
@@ -69,6 +73,7 @@ function renderBenchmark(b: BenchmarkInfo, detailed: boolean): string[] {
       checks.otherOnly ? `${checks.otherOnly} other check systems only` : '',
       checks.none ? `${checks.none} without check` : '',
       p.extends ? `extends ${p.extends}` : '',
+      `native ${coverageLine(p)}`,
     ].filter(Boolean);
     out.push(
       `    ${p.shortId.padEnd(width)}  ${String(p.selectedRules).padStart(4)} rules  ${p.title ?? ''}${notes.length ? `  (${notes.join(', ')})` : ''}`,
@@ -83,15 +88,24 @@ function renderBenchmark(b: BenchmarkInfo, detailed: boolean): string[] {
   return out;
 }
 
+function coverageLine(p: ProfileInfo): string {
+  const { full } = p.inventory.coverage;
+  const oval = p.inventory.checks.oval;
+  const pct = oval === 0 ? 100 : (100 * full) / oval;
+  return `${full} of ${oval} OVAL-checked rules evaluated fully (${pct.toFixed(1)} %)`;
+}
+
 function renderInventory(p: ProfileInfo): string[] {
   const inv = p.inventory;
   const out = [`  Profile ${p.id}: ${p.selectedRules} selected rules, ${inv.checks.oval} with an OVAL check`];
+  out.push(`    native coverage: ${coverageLine(p)}`);
   const table = (heading: string, counts: Record<string, number>): void => {
     const entries = Object.entries(counts);
     if (entries.length === 0) return;
     out.push('', `    ${heading.padEnd(44)} rules`);
     for (const [name, n] of entries) out.push(`    ${name.padEnd(44)} ${String(n).padStart(5)}`);
   };
+  table('OVAL object type without a probe', inv.coverage.unsupported);
   table('OVAL test type', inv.testTypes);
   table('OVAL object type', inv.objectTypes);
   table('OVAL state type', inv.stateTypes);

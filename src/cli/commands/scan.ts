@@ -10,6 +10,7 @@ import { isReportFormat, REPORT_FORMATS, renderReport, reportFormatForPath } fro
 import { openScanSession, runSessionScan } from '../../scan/run-scan.js';
 import { openTarget, type SshTargetOptions } from '../../targets/index.js';
 import { createProgressBar } from '../progress.js';
+import { scapScanAction } from './scan-scap.js';
 
 export const EXIT_PASS = 0;
 export const EXIT_ERROR = 1;
@@ -30,6 +31,9 @@ interface ScanFlags {
   content?: string;
   progress: boolean;
   color?: boolean;
+  datastream?: string;
+  tailoring?: string;
+  benchmarkId?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -82,9 +86,19 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     )
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option('--content <dir>', 'content directory (default: the built-in content)')
+    .option('--datastream <file>', 'evaluate SCAP content (source data stream or XCCDF) natively')
+    .option('--tailoring <file>', 'XCCDF tailoring file (with --datastream)')
+    .option('--benchmark-id <id>', 'benchmark of the data stream to evaluate (default: the first)')
     .option('--no-progress', 'no progress bar')
     .option('--color', 'force colours in the table output')
     .action(async (flags: ScanFlags) => {
+      if (flags.datastream) {
+        await scapScanAction(flags.datastream, flags, setExitCode);
+        return;
+      }
+      if (flags.tailoring) {
+        throw new VouchError('BAD_OPTION', '--tailoring needs --datastream');
+      }
       const format =
         flags.format ?? (flags.output ? reportFormatForPath(flags.output) : undefined) ?? 'table';
       if (!isReportFormat(format)) {

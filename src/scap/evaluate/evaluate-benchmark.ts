@@ -180,7 +180,8 @@ export async function evaluateBenchmark(options: EvaluateBenchmarkOptions): Prom
   });
 
   const oval = new Map<string, XccdfRun['oval'] extends Map<string, infer V> ? V : never>();
-  for (const [key, session] of sessions) if (key.startsWith('checks:')) oval.set(session.run.href, session.run);
+  for (const [key, session] of sessions)
+    if (key.startsWith('checks:')) oval.set(session.run.href, session.run);
   for (const [key, session] of sessions) if (key.startsWith('cpe:')) oval.set(session.run.href, session.run);
 
   const run: XccdfRun = {
@@ -263,7 +264,11 @@ function definitionClass(session: OvalSession, id: string | undefined): string |
  * compliance/inventory/miscellaneous definitions true means pass; for vulnerability/patch
  * definitions true means the system is vulnerable, i.e. fail. The check's negate swaps pass/fail.
  */
-export function xccdfResultOf(result: OvalResult, definitionClass: string | undefined, negate: boolean): XccdfResult {
+export function xccdfResultOf(
+  result: OvalResult,
+  definitionClass: string | undefined,
+  negate: boolean,
+): XccdfResult {
   const inverted = definitionClass === 'vulnerability' || definitionClass === 'patch';
   let mapped: XccdfResult;
   switch (result) {

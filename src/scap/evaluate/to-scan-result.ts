@@ -3,8 +3,15 @@
  * rule id, `status` the XCCDF result, and the evidence lists what OVAL collected for the tests that
  * decided the result (file, line text, package version, ...).
  */
-import { SCAN_RESULT_SCHEMA, type Evidence, type RuleResult, type ScanResult, type StatusCounts } from '../../core/results.js';
-import { RESULT_STATUSES } from '../../core/results.js';
+import {
+  type Evidence,
+  RESULT_STATUSES,
+  type RuleResult,
+  SCAN_RESULT_SCHEMA,
+  type ScanResult,
+  SEVERITIES,
+  type StatusCounts,
+} from '../../core/results.js';
 import type { OvalDocument } from '../model/oval.js';
 import type { XccdfBenchmark } from '../model/xccdf.js';
 import type { OvalRun, XccdfRuleRun, XccdfRun } from '../results/model.js';
@@ -31,7 +38,7 @@ export function toScanResult(input: ToScanResultInput): ScanResult {
     results.push({
       ruleId: rule.ruleId,
       title: xccdfRule?.title ?? rule.ruleId,
-      severity: rule.severity,
+      severity: asSeverity(rule.severity),
       status: rule.result,
       message: messageOf(rule),
       evidence: evidenceOf(rule, run, input.documents),
@@ -55,9 +62,7 @@ export function toScanResult(input: ToScanResultInput): ScanResult {
     startedAt: run.startTime,
     finishedAt: run.endTime,
     variables: Object.fromEntries(
-      run.rules
-        .flatMap((r) => r.check?.exports ?? [])
-        .map((e) => [e.valueId, e.value] as const),
+      run.rules.flatMap((r) => r.check?.exports ?? []).map((e) => [e.valueId, e.value] as const),
     ),
     summary: {
       total: results.length,
@@ -73,6 +78,10 @@ export function toScanResult(input: ToScanResultInput): ScanResult {
     },
     results,
   };
+}
+
+function asSeverity(value: string): RuleResult['severity'] {
+  return (SEVERITIES as readonly string[]).includes(value) ? (value as RuleResult['severity']) : 'unknown';
 }
 
 function messageOf(rule: XccdfRuleRun): string {
@@ -147,7 +156,9 @@ function testsOf(doc: OvalDocument, definitionId: string, seen = new Set<string>
   if (seen.has(definitionId)) return [];
   seen.add(definitionId);
   const out: string[] = [];
-  const walk = (node: NonNullable<OvalDocument['definitions'] extends Map<string, infer D> ? D : never>['criteria']) => {
+  const walk = (
+    node: NonNullable<OvalDocument['definitions'] extends Map<string, infer D> ? D : never>['criteria'],
+  ) => {
     if (!node) return;
     for (const child of node.children) {
       if (child.kind === 'criteria') walk(child);

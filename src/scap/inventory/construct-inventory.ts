@@ -34,14 +34,27 @@ export interface ConstructInventory {
   unresolved: { ruleId: string; reference: string }[];
   /** Unknown constructs inside the closure of some selected rule, with the number of rules reaching them. */
   unknown: { construct: string; reason: string; rules: number }[];
+  /**
+   * Evaluation coverage: `full` = rules with an OVAL check whose whole closure the native evaluator
+   * implements (every object type has a probe, nothing unknown or unresolved); `unsupported` = the
+   * object types without a probe, with the number of rules reaching them.
+   */
+  coverage: { full: number; unsupported: Record<string, number> };
 }
+
+/** Object types the session itself answers (no probe needed). */
+const SESSION_OBJECT_TYPES = new Set(['ind:variable_object']);
 
 /** The OVAL check oscap would run for this rule: the first check with the OVAL system. */
 export function ovalCheckOf(rule: XccdfRule): XccdfCheck | undefined {
   return rule.checks.find((c) => c.system === OVAL_CHECK_SYSTEM);
 }
 
-export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): ConstructInventory {
+export function constructInventory(
+  ctx: BenchmarkContext,
+  rules: XccdfRule[],
+  supportedObjectTypes: ReadonlySet<string> = new Set(),
+): ConstructInventory {
   const inv: ConstructInventory = {
     rules: rules.length,
     checks: { oval: 0, ocilOnly: 0, complexOnly: 0, otherOnly: 0, none: 0 },
@@ -53,6 +66,7 @@ export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): C
     platforms: { withPlatform: 0, byPlatform: {} },
     unresolved: [],
     unknown: [],
+    coverage: { full: 0, unsupported: {} },
   };
   const unknownCounts = new Map<string, { construct: string; reason: string; rules: number }>();
   const unknownIndex = new Map<OvalDocument, Map<string, UnknownConstruct[]>>();
@@ -129,6 +143,12 @@ export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): C
         }
       }
     }
+    const unsupported = [...perRule.objects].filter(
+      (type) => !supportedObjectTypes.has(type) && !SESSION_OBJECT_TYPES.has(type),
+    );
+    const unresolved = inv.unresolved.some((u) => u.ruleId === rule.id);
+    if (unsupported.length === 0 && perRule.unknown.size === 0 && !unresolved) inv.coverage.full++;
+    bump(inv.coverage.unsupported, new Set(unsupported));
     bump(inv.testTypes, perRule.tests);
     bump(inv.objectTypes, perRule.objects);
     bump(inv.stateTypes, perRule.states);
@@ -141,6 +161,7 @@ export function constructInventory(ctx: BenchmarkContext, rules: XccdfRule[]): C
   inv.variableKinds = sortByCount(inv.variableKinds);
   inv.functions = sortByCount(inv.functions);
   inv.platforms.byPlatform = sortByCount(inv.platforms.byPlatform);
+  inv.coverage.unsupported = sortByCount(inv.coverage.unsupported);
   inv.unknown = [...unknownCounts.values()].sort((a, b) => b.rules - a.rules);
   return inv;
 }

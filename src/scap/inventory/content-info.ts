@@ -40,7 +40,13 @@ export interface ContentInfo {
   benchmarks: BenchmarkInfo[];
 }
 
-export function contentInfo(source: ScapSource, options: { profile?: string } = {}): ContentInfo {
+export interface ContentInfoOptions {
+  profile?: string | undefined;
+  /** `family:object_type` keys the evaluator has probes for (coverage). */
+  supportedObjectTypes?: ReadonlySet<string>;
+}
+
+export function contentInfo(source: ScapSource, options: ContentInfoOptions = {}): ContentInfo {
   const benchmarks = benchmarksOf(source);
   return {
     path: source.path,
@@ -51,11 +57,12 @@ export function contentInfo(source: ScapSource, options: { profile?: string } = 
       kind: c.content.kind,
       summary: componentSummary(c.content),
     })),
-    benchmarks: benchmarks.map((ctx) => benchmarkInfo(ctx, options.profile)),
+    benchmarks: benchmarks.map((ctx) => benchmarkInfo(ctx, options)),
   };
 }
 
-function benchmarkInfo(ctx: BenchmarkContext, profileId: string | undefined): BenchmarkInfo {
+function benchmarkInfo(ctx: BenchmarkContext, options: ContentInfoOptions): BenchmarkInfo {
+  const profileId = options.profile;
   const b = ctx.benchmark;
   const profiles = profileId === undefined ? b.profiles : [findProfile(b, profileId)];
   return {
@@ -76,7 +83,7 @@ function benchmarkInfo(ctx: BenchmarkContext, profileId: string | undefined): Be
         title: p.title,
         extends: p.extends,
         selectedRules: resolved.selectedRules.length,
-        inventory: constructInventory(ctx, resolved.selectedRules),
+        inventory: constructInventory(ctx, resolved.selectedRules, options.supportedObjectTypes),
         warnings: resolved.warnings,
       };
     }),

@@ -24,7 +24,7 @@ import type {
   OvalTest,
 } from '../model/oval.js';
 import { evaluateDefinition } from '../oval-eval/criteria.js';
-import { componentDependencies, evaluateComponent } from '../oval-eval/functions.js';
+import { componentDependencies, evaluateLocalVariable } from '../oval-eval/functions.js';
 import { OvalEvalError, type OvalResult } from '../oval-eval/result.js';
 import { evaluateState, type VariableValues } from '../oval-eval/state-eval.js';
 import { type CollectionFlag, evaluateTest } from '../oval-eval/test-eval.js';
@@ -395,7 +395,8 @@ export class OvalSession {
     variableValues: OvalVariableValue[],
   ): Promise<{ flag: CollectionFlag; items: ProbeItem[]; messages: string[] }> {
     const ref = object.entities.find((e) => e.name === 'var_ref')?.value;
-    if (!ref) return { flag: 'error', items: [], messages: [`${object.id}: variable_object without var_ref`] };
+    if (!ref)
+      return { flag: 'error', items: [], messages: [`${object.id}: variable_object without var_ref`] };
     const variable = await this.variable(ref);
     for (const value of variable.values) variableValues.push({ variableId: ref, value });
     if (variable.flag === 'error' || variable.flag === 'not collected') {
@@ -447,11 +448,9 @@ export class OvalSession {
           }),
         ]);
         try {
-          return evaluateComponent(variable.component, {
-            datatype: variable.datatype,
+          return evaluateLocalVariable(variable, {
             variable: (ref) => variables.get(ref) ?? { values: [], flag: 'error' },
-            objectField: (objectRef, itemField, recordField) =>
-              fields.get(fieldKey({ objectRef, itemField, recordField })) ?? { values: [], flag: 'error' },
+            objectField: (ref) => fields.get(fieldKey(ref)) ?? { values: [], flag: 'error' },
           });
         } catch (error) {
           if (error instanceof OvalEvalError) return { values: [], flag: 'error' };
@@ -478,24 +477,26 @@ function fieldKey(dep: { objectRef: string; itemField: string; recordField: stri
   return `${dep.objectRef}\u0000${dep.itemField}\u0000${dep.recordField ?? ''}`;
 }
 
-/** Values of one item field across an object's items (object_component). */
+/**
+ * Values of one item field across an object's items (object_component), as oscap hands them to
+ * the function: the object's flag, and `error` when an item lacks the field.
+ */
 function objectFieldValues(
   outcome: ObjectOutcome,
   itemField: string,
   recordField: string | undefined,
 ): VariableValues {
-  if (outcome.flag === 'error' || outcome.flag === 'not collected') return { values: [], flag: outcome.flag };
   const values: string[] = [];
   for (const { item } of outcome.items) {
     if (item.status !== 'exists') continue;
-    for (const v of item.fields[itemField] ?? []) {
-      // Record fields (OVAL 5.11 `record` datatype) are not produced by Vouch's probes yet.
-      if (recordField !== undefined) continue;
+    const entity = item.fields[itemField];
+    // Record fields (OVAL 5.11 `record` datatype) are not produced by Vouch's probes.
+    if (!entity || recordField !== undefined) return { values: [], flag: 'error' };
+    for (const v of entity) {
       if (v.value !== undefined && (v.status ?? 'exists') === 'exists') values.push(v.value);
     }
   }
-  const flag: CollectionFlag = outcome.flag === 'does not exist' ? 'complete' : outcome.flag;
-  return { values, flag };
+  return { values, flag: outcome.flag };
 }
 
 export type { OvalSet, OvalState };

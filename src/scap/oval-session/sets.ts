@@ -16,7 +16,10 @@ export function itemKey(item: ProbeItem): string {
 }
 
 export function combineSet(operator: string, operands: Operand[]): Operand {
-  const flag = setFlag(operator, operands.map((o) => o.flag));
+  const flag = setFlag(
+    operator,
+    operands.map((o) => o.flag),
+  );
   if (flag === 'error' || operands.length === 0) return { flag, items: [] };
   const [first, second] = operands;
   if (!first) return { flag, items: [] };

@@ -1,0 +1,85 @@
+/**
+ * `vouch scan --datastream FILE`: native evaluation of SCAP content. Output formats: Vouch's own
+ * (table, json, html, junit, sarif) and the SCAP ones oscap writes (xccdf = XCCDF 1.2 results,
+ * arf = ARF 1.1 with OVAL results).
+ */
+import { writeFile } from 'node:fs/promises';
+import { VouchError } from '../../core/errors.js';
+import { isReportFormat, REPORT_FORMATS, renderReport, reportFormatForPath } from '../../outputs/index.js';
+import { runScapScan } from '../../scan/run-scap-scan.js';
+import { loadReportSource, writeArf, writeXccdfResults } from '../../scap/report/index.js';
+import { openTarget } from '../../targets/index.js';
+
+const SCAP_FORMATS = ['xccdf', 'arf'] as const;
+
+export interface ScapScanFlags {
+  root?: string;
+  profile?: string;
+  rule: string[];
+  var: string[];
+  format?: string;
+  output?: string;
+  tailoring?: string;
+  benchmarkId?: string;
+  color?: boolean;
+}
+
+export async function scapScanAction(
+  datastream: string,
+  flags: ScapScanFlags,
+  setExitCode: (code: number) => void,
+): Promise<void> {
+  const format = flags.format ?? (flags.output ? formatForPath(flags.output) : undefined) ?? 'table';
+  const scap = (SCAP_FORMATS as readonly string[]).includes(format);
+  if (!scap && !isReportFormat(format)) {
+    throw new VouchError(
+      'UNKNOWN_REPORT_FORMAT',
+      `--format ${format}: unknown format (known: ${[...REPORT_FORMATS, ...SCAP_FORMATS].join(', ')})`,
+    );
+  }
+  const transport = await openTarget({ root: flags.root });
+  try {
+    const scan = await runScapScan({
+      transport,
+      datastream,
+      profile: flags.profile,
+      tailoring: flags.tailoring,
+      vars: flags.var,
+      rules: flags.rule,
+      benchmarkId: flags.benchmarkId,
+    });
+    let report: string;
+    if (format === 'xccdf' || format === 'arf') {
+      const source = await loadReportSource(scan.source);
+      report =
+        format === 'xccdf'
+          ? writeXccdfResults(scan.evaluation.run, source)
+          : writeArf(scan.evaluation.run, source);
+    } else if (isReportFormat(format)) {
+      report = renderReport(format, scan.result, {
+        color: flags.color ?? (format === 'table' && !flags.output && process.stdout.isTTY === true),
+        sensitiveVariables: [],
+        remediations: {},
+        sections: {},
+      });
+    } else {
+      throw new VouchError('UNKNOWN_REPORT_FORMAT', `--format ${format}: unknown format`);
+    }
+    if (flags.output) {
+      await writeFile(flags.output, report);
+      process.stderr.write(`vouch: report written to ${flags.output}\n`);
+    } else {
+      process.stdout.write(report.endsWith('\n') ? report : `${report}\n`);
+    }
+    // oscap's exit codes: 2 when a rule failed, 0 otherwise.
+    setExitCode(scan.result.summary.counts.fail > 0 ? 2 : 0);
+  } finally {
+    await transport.close();
+  }
+}
+
+function formatForPath(path: string): string | undefined {
+  if (/\.arf\.xml$|-arf\.xml$/i.test(path)) return 'arf';
+  if (/\.xml$/i.test(path)) return 'xccdf';
+  return reportFormatForPath(path);
+}
