@@ -13,7 +13,7 @@ import {
   type StatusCounts,
 } from '../../core/results.js';
 import type { OvalDocument } from '../model/oval.js';
-import type { XccdfBenchmark } from '../model/xccdf.js';
+import type { XccdfBenchmark, XccdfRule } from '../model/xccdf.js';
 import type { OvalRun, XccdfRuleRun, XccdfRun } from '../results/model.js';
 
 const MAX_EVIDENCE = 20;
@@ -91,10 +91,13 @@ function messageOf(rule: XccdfRuleRun): string {
   return rule.result === 'notapplicable' ? 'the rule does not apply to this platform' : '';
 }
 
-function referencesOf(rule: XccdfBenchmark['rules'] extends Map<string, infer R> ? R | undefined : never) {
+function referencesOf(rule: XccdfRule | undefined): Record<string, string[]> {
   const refs: Record<string, string[]> = {};
-  for (const ident of rule?.idents ?? []) (refs[ident.system] ??= []).push(ident.value);
-  for (const ref of rule?.references ?? []) if (ref.href) (refs[ref.href] ??= []).push(ref.text);
+  const add = (key: string, value: string) => {
+    refs[key] = [...(refs[key] ?? []), value];
+  };
+  for (const ident of rule?.idents ?? []) add(ident.system, ident.value);
+  for (const ref of rule?.references ?? []) if (ref.href) add(ref.href, ref.text);
   return refs;
 }
 
