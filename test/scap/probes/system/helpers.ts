@@ -56,7 +56,14 @@ export function object(
       fromVariable: input.values !== undefined,
     });
   }
-  return { id: `oval:test:obj:${type}`, family, type, entities: map, behaviors: {}, hints: { specialModesOnly: false } };
+  return {
+    id: `oval:test:obj:${type}`,
+    family,
+    type,
+    entities: map,
+    behaviors: {},
+    hints: { specialModesOnly: false },
+  };
 }
 
 /** An item as plain data: entity -> values (with `(status)` for entities that are not `exists`). */
