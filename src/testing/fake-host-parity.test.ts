@@ -85,7 +85,8 @@ function comparable(result: FactResult): unknown {
   if (result.status !== 'ok') return { status: result.status };
   const value = JSON.parse(JSON.stringify(result.value)) as Record<string, unknown>;
   // Sizes, times and (without root) owners of a real tree are not modelled by the fake.
-  for (const field of ['size', 'mtimeMs', ...(isRoot ? [] : ['uid', 'gid'])]) delete value[field];
+  for (const field of ['size', 'mtimeMs', 'atimeMs', 'ctimeMs', ...(isRoot ? [] : ['uid', 'gid'])])
+    delete value[field];
   return { status: 'ok', value };
 }
 
