@@ -18,7 +18,7 @@ import {
   writeArf,
   writeXccdfResults,
 } from '../../../src/scap/report/index.js';
-import type { XccdfResult, XccdfRun } from '../../../src/scap/results/model.js';
+import type { OvalRun, XccdfResult, XccdfRun } from '../../../src/scap/results/model.js';
 import { resolveProfile } from '../../../src/scap/xccdf/resolve-profile.js';
 import { parseXml, type XmlElement } from '../../../src/scap/xml/xml-tree.js';
 import { haveOscap, oscap } from './oscap.js';
@@ -32,6 +32,7 @@ let dir: string;
 let oscapTestResult: XmlElement;
 let run: XccdfRun;
 let resultsXml: string;
+let arfXml: string;
 
 beforeAll(async () => {
   if (!enabled) return;
@@ -47,7 +48,8 @@ beforeAll(async () => {
   run = runFromOscap(content.benchmark, oscapTestResult);
   resultsXml = writeXccdfResults(run, report);
   await writeFile(join(dir, 'results.xml'), resultsXml);
-  await writeFile(join(dir, 'arf.xml'), writeArf(run, report));
+  arfXml = writeArf(run, report);
+  await writeFile(join(dir, 'arf.xml'), arfXml);
 }, 120_000);
 
 afterAll(async () => {
@@ -87,9 +89,24 @@ function runFromOscap(benchmark: XccdfBenchmark, testResult: XmlElement): XccdfR
     setValues: [...resolved.values.values()].map((v) => ({ valueId: v.id, value: v.value })),
     rules,
     scores: computeScores(benchmark, rules),
-    oval: new Map(),
+    // Main OVAL with nothing evaluated, CPE OVAL (reached through the CPE dictionary's catalog) with
+    // the one definition a non-Debian-11 host answers.
+    oval: new Map([
+      ['ssg-debian11-oval.xml', emptyOvalRun('ssg-debian11-oval.xml')],
+      [
+        'ssg-debian11-cpe-oval.xml',
+        {
+          ...emptyOvalRun('ssg-debian11-cpe-oval.xml'),
+          definitions: new Map([['oval:ssg-installed_OS_is_debian11:def:1', 'false' as const]]),
+        },
+      ],
+    ]),
     tailoring: undefined,
   };
+}
+
+function emptyOvalRun(href: string): OvalRun {
+  return { href, definitions: new Map(), tests: new Map(), objects: new Map(), items: new Map() };
 }
 
 describe.skipIf(!enabled)('writers on SSG debian11', () => {
@@ -118,4 +135,24 @@ describe.skipIf(!enabled)('writers on SSG debian11', () => {
     const validated = await oscap(['ds', 'rds-validate', 'arf.xml'], dir);
     expect(validated.code, validated.stdout + validated.stderr).toBe(0);
   }, 60_000);
+
+  it('put the main and the CPE OVAL into oval0 and oval1, each with its own definitions', () => {
+    const arf = parseXml(arfXml);
+    const reports = arf.children.find((c) => c.name === 'reports')?.children ?? [];
+    expect(reports.map((r) => r.attrs.id)).toEqual(['xccdf1', 'oval0', 'oval1']);
+    const definitionCount = (report: XmlElement | undefined) => {
+      const results = report?.children[0]?.children[0];
+      const copy = results?.children.find((c) => c.name === 'oval_definitions');
+      return copy?.children.find((c) => c.name === 'definitions')?.children.length;
+    };
+    expect(definitionCount(reports[1])).toBeGreaterThan(300);
+    expect(definitionCount(reports[2])).toBeLessThan(100);
+    // The definition is in both documents: unevaluated in the main OVAL, false in the CPE OVAL.
+    const results = [
+      ...arfXml.matchAll(
+        /<definition definition_id="oval:ssg-installed_OS_is_debian11:def:1" result="([^"]+)"/g,
+      ),
+    ];
+    expect(results.map((m) => m[1])).toEqual(['not evaluated', 'false']);
+  });
 });
