@@ -40,6 +40,11 @@ export interface ComponentValues extends VariableValues {
 
 /** A resolved input: like ComponentValues, the datatype defaulting to `string`. */
 export interface ResolvedInput extends VariableValues {
+  /**
+   * The variable's declared datatype (constant and external variables too) or the item entity's
+   * datatype. Give it: arithmetic reads values by it (strtoll for int, strtof for float, strtod for
+   * string), and a string-typed first argument makes arithmetic's result empty, as in oscap.
+   */
   datatype?: string;
 }
 
