@@ -30,7 +30,8 @@ export async function login(
   if (!ok || user.disabledAt !== null) {
     await storage.audit.append({
       orgId: user.orgId,
-      actor: `user:${user.id}`,
+      // Whoever tried is not known to be that user.
+      actor: 'anonymous',
       action: 'auth.login_failed',
       subject: `user:${user.id}`,
       details: { reason: ok ? 'disabled' : 'password' },

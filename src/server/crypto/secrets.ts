@@ -51,6 +51,22 @@ export interface SecretPlace {
   rowId: string;
 }
 
+/** The places Vouch seals values today; new ones get an entry here so names stay consistent. */
+export const SECRET_PLACES = {
+  /** JSON object of a scan configuration's sensitive variable overrides. */
+  scanConfigVariables: (scanConfigId: string): SecretPlace => ({
+    table: 'scan_configs',
+    column: 'variables_encrypted',
+    rowId: scanConfigId,
+  }),
+  /** One secret field of an alert channel (webhook signing secret, SMTP password, PagerDuty key). */
+  alertChannelSecret: (channelId: string, field: string): SecretPlace => ({
+    table: 'alert_channels',
+    column: field,
+    rowId: channelId,
+  }),
+} as const;
+
 export function secretContext(place: SecretPlace): Buffer {
   for (const [field, value] of Object.entries(place)) {
     if (value === '' || value.includes('\n')) {

@@ -185,6 +185,9 @@ describe.each(await storageBackends())('auth services: $name', ({ open }) => {
 
       const failures = (await s.audit.list({ action: 'auth.login_failed' })).items.map((e) => e.details);
       expect(failures).toEqual([{ reason: 'disabled' }, { reason: 'password' }]);
+      expect(
+        (await s.audit.list({ action: 'auth.login_failed' })).items.every((e) => e.actor === 'anonymous'),
+      ).toBe(true);
       expect(await auditActions()).toContain('user.disable');
     });
 

@@ -7,6 +7,7 @@ import { KeyFileError, loadOrCreateKeyFile } from '../../../src/server/crypto/ke
 import {
   loadSecretKeys,
   SECRET_KEY_FILE,
+  SECRET_PLACES,
   SecretBox,
   SecretError,
   type SecretPlace,
@@ -133,6 +134,16 @@ describe('SecretBox (AES-256-GCM envelope)', () => {
   ])('rejects a malformed value (%s)', (_name, sealed, code) => {
     const box = new SecretBox({ current: key(), old: [] });
     expect(openError(() => box.open(sealed, place)).code).toBe(code);
+  });
+
+  it('keeps the named places apart: a scan config secret cannot pose as an alert channel secret', () => {
+    const box = new SecretBox({ current: key(), old: [] });
+    const id = '0190a0b0-0000-7000-8000-000000000009';
+    const sealed = box.seal('{"db_password":"x"}', SECRET_PLACES.scanConfigVariables(id));
+    expect(box.open(sealed, SECRET_PLACES.scanConfigVariables(id)).plaintext).toBe('{"db_password":"x"}');
+    expect(
+      openError(() => box.open(sealed, SECRET_PLACES.alertChannelSecret(id, 'variables_encrypted'))).code,
+    ).toBe('undecryptable');
   });
 
   it('refuses keys of the wrong size and empty places', () => {
