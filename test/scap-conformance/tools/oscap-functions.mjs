@@ -15,7 +15,7 @@
  * - a variable with flag error: a local_variable whose substring starts beyond its value;
  * - an object with item_field `subexpression`: a textfilecontent54_object matching every line of a
  *   temp file holding the values (one per line); `instance` (int): a file of that many lines;
- *   flag `does not exist`: a missing file.
+ *   flag `does not exist`: a missing file; flag error: a pattern PCRE rejects.
  * Cases with `oscap: skip` (with a reason) are not replayed (e.g. inputs OVAL cannot express).
  */
 import { execFileSync } from 'node:child_process';
@@ -97,6 +97,13 @@ function buildDocument(c, dir) {
     const flag = o.flag ?? 'complete';
     if (flag === 'does not exist') {
       extraObjects.push(tfc(id, missing));
+      continue;
+    }
+    if (flag === 'error') {
+      // A pattern PCRE rejects: oscap flags the object error and collects nothing.
+      const file = join(dir, `${name}.txt`);
+      writeFileSync(file, 'x\n');
+      extraObjects.push(tfc(id, file).replace('^(.+)$', '('));
       continue;
     }
     if (flag !== 'complete') throw new Error(`object ${name}: flag ${flag} cannot be realised`);
