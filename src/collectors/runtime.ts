@@ -34,7 +34,10 @@ export function collectSysctlRuntime(
     const read = await readText(sources, path, 1024 * 1024);
     const value: SysctlRuntimeValue = { key: request.key, exists: read.text !== undefined };
     // Only the trailing newline goes: multi-value parameters keep their tab separators.
-    if (read.text !== undefined) value.value = read.text.replace(/\n$/, '');
+    if (read.text !== undefined) {
+      value.value = read.text.replace(/\n$/, '');
+      value.newlineTerminated = read.text.endsWith('\n');
+    }
     return { status: 'ok', value, volatile: true };
   });
 }

@@ -104,6 +104,11 @@ export interface SysctlRuntimeValue {
   key: string;
   exists: boolean;
   value?: string;
+  /**
+   * Whether the kernel's text ended with the newline `value` drops. False for a parameter that
+   * returns nothing at all (e.g. vm/stat_refresh), which sysctl(8) skips; '\n' alone is an empty value.
+   */
+  newlineTerminated?: boolean;
 }
 
 export interface SystemdUnitValue {

@@ -84,7 +84,9 @@ export function createPartitionProbe(options: SystemProbeOptions = {}): OvalProb
       for (const mount of table) {
         if (mount.fsType === 'rootfs' || !ctx.matches(mountPoint, mount.mountPoint)) continue;
         const usage = await ctx.fact({ kind: 'filesystem-usage', path: mount.mountPoint });
-        if (usage.status !== 'ok' || !usage.value.exists) break;
+        // A target that cannot statvfs (no such primitive) must not look like "no partition".
+        if (usage.status !== 'ok') return factFailure(usage, `filesystem usage of ${mount.mountPoint}`);
+        if (!usage.value.exists) break;
         uuids ??= await uuidsByDevice(ctx);
         const uuid = uuids.get(mount.device);
         const { blocks = 0, blocksFree = 0, blockSize = 0 } = usage.value;

@@ -4,8 +4,8 @@
  * entity matches is read.
  *
  * Value format (OVAL >= 5.10, verified): one `value` entity per line; other control characters
- * also split; tabs stay (`net.ipv4.ip_local_port_range` -> "32768\t60999"); an empty file gives no
- * item; at most 8191 bytes are read. A file that cannot be read gives an item with status error
+ * also split; tabs stay (`net.ipv4.ip_local_port_range` -> "32768\t60999"); a file returning
+ * nothing gives no item, one returning just "\n" an item with one empty value; at most 8191 bytes are read. A file that cannot be read gives an item with status error
  * and no entities, except the per-interface IPv6 `stable_secret`, unreadable until set, which is
  * skipped. Offline: not applicable (oscap-chroot has no offline sysctl).
  */
@@ -14,12 +14,16 @@ import { complete, factFailure, makeItem, notApplicable, requiredEntity } from '
 
 const MAX_VALUE_BYTES = 8191;
 
-/** Splits a raw value where oscap does: at '\n' and at characters neither printable nor space. */
-export function splitSysctlValue(raw: string): string[] {
-  const text = raw.slice(0, MAX_VALUE_BYTES).replace(/\n$/, '');
+/**
+ * Splits a value where oscap does: at '\n' and at characters neither printable nor space, dropping
+ * the last part when empty. `value` comes without the kernel's final newline; when there was one
+ * (`newlineTerminated`), it is what made oscap's empty last part, so nothing more is dropped:
+ * "2\n" -> ["2"], "\n" -> [""].
+ */
+export function splitSysctlValue(value: string, newlineTerminated = true): string[] {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters ARE the separators
-  const parts = text.split(/[\n\x00-\x08\x0e-\x1f\x7f-\uffff]/);
-  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  const parts = value.slice(0, MAX_VALUE_BYTES).split(/[\n\x00-\x08\x0e-\x1f\x7f-\uffff]/);
+  if (!newlineTerminated && parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts;
 }
 
@@ -44,8 +48,10 @@ export const sysctlProbe: OvalProbe = {
         items.push(makeItem('unix', 'sysctl_item', [], 'error'));
         continue;
       }
-      if (!read.value.exists || read.value.value === undefined || read.value.value === '') continue;
-      const values = splitSysctlValue(read.value.value);
+      const { exists, value, newlineTerminated } = read.value;
+      // A parameter that returns nothing has no value: sysctl(8) and oscap skip it.
+      if (!exists || value === undefined || (value === '' && newlineTerminated === false)) continue;
+      const values = splitSysctlValue(value, newlineTerminated ?? true);
       items.push(
         makeItem('unix', 'sysctl_item', [
           ['name', entry.name],

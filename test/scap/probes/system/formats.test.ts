@@ -12,16 +12,19 @@ import { mountHolding, parseMountTable } from '../../../../src/targets/mount-tab
 
 describe('sysctl value split', () => {
   it.each([
-    ['2', ['2']],
-    ['2\n', ['2']],
-    ['32768\t60999', ['32768\t60999']],
-    ['4\t4\t1\t7\n', ['4\t4\t1\t7']],
-    ['line one\nline two\n', ['line one', 'line two']],
-    ['a\u0001b', ['a', 'b']],
-    ['a b\rc', ['a b\rc']],
-    ['x'.repeat(9000), ['x'.repeat(8191)]],
-  ])('%j', (raw, values) => {
-    expect(splitSysctlValue(raw)).toEqual(values);
+    ['2', true, ['2']],
+    ['', true, ['']],
+    ['32768\t60999', true, ['32768\t60999']],
+    ['4\t4\t1\t7', true, ['4\t4\t1\t7']],
+    ['line one\nline two', true, ['line one', 'line two']],
+    ['a\n', true, ['a', '']],
+    ['a\u0001b', true, ['a', 'b']],
+    ['a b\rc', true, ['a b\rc']],
+    ['a\u0001', false, ['a']],
+    ['abc', false, ['abc']],
+    ['x'.repeat(9000), false, ['x'.repeat(8191)]],
+  ])('%j (newline-terminated %s)', (value, terminated, values) => {
+    expect(splitSysctlValue(value, terminated)).toEqual(values);
   });
 });
 

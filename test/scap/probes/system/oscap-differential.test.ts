@@ -163,6 +163,17 @@ describe.skipIf(!oscap)('system probes vs oscap oval eval (live)', () => {
     }
   });
 
+  it('sysctl over all of /proc/sys: same names, same number of values each (values change: random, counters)', async () => {
+    const [reference] = await oscapCollect([
+      { family: 'unix', type: 'sysctl_object', xml: '<unix:name operation="pattern match">.*</unix:name>' },
+    ]);
+    const mine = await ours('unix', 'sysctl_object', { name: { value: '.*', operation: 'pattern match' } });
+    const shape = (items: PlainItem[]) =>
+      items.map((item) => `${item.name?.[0]} ${item.value?.length ?? 0}`).sort();
+    expect(shape(mine.plainItems)).toEqual(shape(reference?.items ?? []));
+    expect(mine.plainItems.length).toBeGreaterThan(500);
+  });
+
   it('partition: same mount options (with oscap\'s "bind"), device, fs type and total size', async () => {
     const points = ['/', '/proc', '/dev/shm', '/no/such/mount'];
     const reference = await oscapCollect(
