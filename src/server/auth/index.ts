@@ -31,4 +31,4 @@ export {
   type UserPrincipal,
 } from './rbac.js';
 export { loadJwtKey, type SessionClaims, SessionTokens } from './sessions.js';
-export { type CreateUserInput, createUser, disableUser, setPassword } from './users.js';
+export { type CreateUserInput, createUser, disableUser, setPassword, setUserRole } from './users.js';

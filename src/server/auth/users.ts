@@ -64,6 +64,13 @@ export async function disableUser(storage: Storage, actor: Principal, userId: st
     throw new AuthError('invalid', 'you cannot disable your own account');
   }
   return storage.transaction(async (tx) => {
+    if (
+      user.role === 'admin' &&
+      user.disabledAt === null &&
+      (await tx.users.countActiveAdmins(user.orgId)) <= 1
+    ) {
+      throw new AuthError('invalid', 'the last admin of an organisation cannot be disabled');
+    }
     const disabled = await tx.users.disable(user.id);
     await tx.audit.append({
       orgId: user.orgId,
@@ -72,6 +79,39 @@ export async function disableUser(storage: Storage, actor: Principal, userId: st
       subject: `user:${user.id}`,
     });
     return disabled;
+  });
+}
+
+/**
+ * Change a user's role. Takes effect at their next request (sessions and keys re-read the user).
+ * The organisation's last enabled admin cannot be demoted.
+ */
+export async function setUserRole(
+  storage: Storage,
+  actor: Principal,
+  userId: string,
+  role: Role,
+): Promise<User> {
+  requireAdmin(actor, actor.orgId);
+  const user = await userInOrg(storage, actor, userId);
+  if (user.role === role) return user;
+  return storage.transaction(async (tx) => {
+    if (
+      user.role === 'admin' &&
+      user.disabledAt === null &&
+      (await tx.users.countActiveAdmins(user.orgId)) <= 1
+    ) {
+      throw new AuthError('invalid', 'the last admin of an organisation cannot be demoted');
+    }
+    const changed = await tx.users.setRole(user.id, role);
+    await tx.audit.append({
+      orgId: user.orgId,
+      actor: actorOf(actor),
+      action: 'user.role_change',
+      subject: `user:${user.id}`,
+      details: { from: user.role, to: role },
+    });
+    return changed;
   });
 }
 

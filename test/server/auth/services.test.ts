@@ -19,7 +19,7 @@ import { AuthError } from '../../../src/server/auth/errors.js';
 import { login } from '../../../src/server/auth/login.js';
 import type { Principal, UserPrincipal } from '../../../src/server/auth/rbac.js';
 import { SessionTokens } from '../../../src/server/auth/sessions.js';
-import { createUser, disableUser, setPassword } from '../../../src/server/auth/users.js';
+import { createUser, disableUser, setPassword, setUserRole } from '../../../src/server/auth/users.js';
 import { type Storage, StorageError, type User } from '../../../src/server/storage/index.js';
 import { storageBackends, type TestClock, testClock } from '../storage/backends.js';
 import type { OpenedStorage } from '../storage/contract.js';
@@ -217,6 +217,23 @@ describe.each(await storageBackends())('auth services: $name', ({ open }) => {
       expect(await login(s, sessions, { login: 'op@example.com', password: 'reset-by-admin' })).toBeDefined();
       await expectAuthError(disableUser(s, adminP, admin.id), 'invalid');
       expect((await s.audit.list({ action: 'user.password_set' })).items).toHaveLength(2);
+    });
+
+    it('changes roles with an audit entry and never leaves an organisation without an admin', async () => {
+      const op = await createUser(s, adminP, { email: 'op@example.com', role: 'operator' });
+      await expectAuthError(setUserRole(s, asPrincipal(op), op.id, 'admin'), 'forbidden');
+      const promoted = await setUserRole(s, adminP, op.id, 'admin');
+      expect(promoted.role).toBe('admin');
+      expect((await s.audit.list({ action: 'user.role_change' })).items[0]).toMatchObject({
+        actor: `user:${admin.id}`,
+        subject: `user:${op.id}`,
+        details: { from: 'operator', to: 'admin' },
+      });
+      // Two admins: one may demote or disable the other, not the last one standing.
+      await disableUser(s, asPrincipal(promoted), admin.id);
+      await expectAuthError(setUserRole(s, asPrincipal(promoted), promoted.id, 'auditor'), 'invalid');
+      expect((await s.users.get(promoted.id))?.role).toBe('admin');
+      expect(await s.users.countActiveAdmins(admin.orgId)).toBe(1);
     });
 
     it('keeps organisations apart: another organisation’s user is not found', async () => {

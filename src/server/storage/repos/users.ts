@@ -132,6 +132,19 @@ export function usersRepo(ctx: RepoContext) {
       return { row: toUser(row), hash: row.password_hash };
     },
 
+    /** Enabled admins of an organisation (so the last one is not disabled or demoted). */
+    async countActiveAdmins(orgId: string): Promise<number> {
+      const row = await ctx.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('org_id', '=', orgId)
+        .where('role', '=', 'admin')
+        .where('disabled_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      // pg returns count(*) as a string (bigint); SQLite as a number.
+      return Number(row.n);
+    },
+
     /** Whether any user exists at all (first-start bootstrap). */
     async any(): Promise<boolean> {
       const row = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
