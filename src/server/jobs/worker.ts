@@ -112,6 +112,8 @@ export class JobWorker {
   private pollTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private started = false;
+  /** Jobs finished so far; lets claim rounds and drain() notice slots freed while they ran. */
+  private completions = 0;
   private stopping = false;
 
   constructor(storage: { db: Kysely<Database>; dialect: Dialect }, options: WorkerOptions) {
@@ -168,9 +170,11 @@ export class JobWorker {
    */
   async drain(): Promise<void> {
     for (;;) {
+      // A job finishing during the tick frees a slot the tick may already have passed over.
+      const before = this.completions;
       const started = await this.tick();
       if (this.running.size === 0) {
-        if (started === 0) return;
+        if (started === 0 && this.completions === before) return;
         continue;
       }
       await Promise.race([...this.running.values()].map((r) => r.done));
@@ -245,15 +249,20 @@ export class JobWorker {
   private async claimRound(): Promise<number> {
     await this.repo.reapExpired();
     let started = 0;
-    while (!this.stopping && this.running.size < this.concurrency) {
-      const kinds = this.freeKinds();
-      if (kinds.length === 0) break;
-      const job = await this.repo.claim({ kinds, workerId: this.id, leaseMs: this.leaseMs });
-      if (job === undefined) break;
-      this.launch(job);
-      started++;
+    for (;;) {
+      const before = this.completions;
+      while (!this.stopping && this.running.size < this.concurrency) {
+        const kinds = this.freeKinds();
+        if (kinds.length === 0) break;
+        const job = await this.repo.claim({ kinds, workerId: this.id, leaseMs: this.leaseMs });
+        if (job === undefined) break;
+        this.launch(job);
+        started++;
+      }
+      // Jobs that finished while we were claiming freed slots of kinds this round skipped as
+      // full: go again rather than leave them idle until the next poll.
+      if (this.stopping || this.completions === before) return started;
     }
-    return started;
   }
 
   private launch(job: Job): void {
@@ -264,6 +273,7 @@ export class JobWorker {
       .finally(() => {
         this.running.delete(job.id);
         this.perKind.set(job.kind, (this.perKind.get(job.kind) ?? 1) - 1);
+        this.completions++;
         // A slot is free: look for the next job now rather than at the next poll.
         this.schedulePoll(0);
       });
