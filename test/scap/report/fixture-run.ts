@@ -4,6 +4,7 @@
  * file and user do not exist). Items are numbered from 1; their entities are those oscap writes.
  */
 import type { XccdfBenchmark } from '../../../src/scap/model/xccdf.js';
+import type { ProbeItem } from '../../../src/scap/oval-session/probe.js';
 import { computeScores } from '../../../src/scap/report/score.js';
 import type { OvalRun, XccdfResult, XccdfRuleRun, XccdfRun } from '../../../src/scap/results/model.js';
 import { resolveProfile } from '../../../src/scap/xccdf/resolve-profile.js';
@@ -27,7 +28,9 @@ function key(ruleId: string): string {
 }
 
 export function fixtureOvalRun(): OvalRun {
-  const v = (value: string, datatype?: string) => [datatype ? { value, datatype } : { value }];
+  const v = (value: string, datatype?: string): ProbeItem['fields'][string] => [
+    datatype ? { value, datatype } : { value },
+  ];
   const fileItem = {
     type: 'file_item',
     family: 'unix',
@@ -124,7 +127,7 @@ export function fixtureOvalRun(): OvalRun {
         },
       ].map((o) => [o.id, o]),
     ),
-    items: new Map([
+    items: new Map<number, ProbeItem>([
       [1, fileItem],
       [2, textItem],
     ]),
