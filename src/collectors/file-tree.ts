@@ -11,7 +11,7 @@ import type { FileTreeRequest } from '../core/facts/fact-request.js';
 import type { FactResult } from '../core/facts/fact-result.js';
 import type { FileTreeValue, TreeEntry } from '../core/facts/fact-values.js';
 import type { Transport, TransportStat } from '../targets/transport.js';
-import { compareTreePaths } from '../targets/walk/tree-list.js';
+import { sortTreeEntries } from '../targets/walk/tree-list.js';
 import { collect } from './collector.js';
 import { WALK_TTL_MS } from './walk.js';
 
@@ -93,6 +93,6 @@ async function listThroughPrimitives(transport: Transport, request: FileTreeRequ
     }
   };
   await visit(rootPath, 1, [`${target.dev}:${target.ino}`]);
-  entries.sort((a, b) => compareTreePaths(a.path, b.path));
+  sortTreeEntries(entries);
   return { path: request.path, exists: true, entries, visited };
 }

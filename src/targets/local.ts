@@ -8,9 +8,14 @@ import { execLocal } from './exec.js';
 import { isMissingError, targetIoError } from './file-stat.js';
 import { hostLstat, hostReaddir, hostReadFile, hostStat, hostStatfs } from './host-fs.js';
 import { parseMountTable, planWalk } from './mount-table.js';
-import type { FileTreeValue } from '../core/facts/fact-values.js';
-import type { TreeOptions } from './transport.js';
-import type { ExecOptions, FilesystemStats, Transport, TransportStat, TreeOptions, WalkOptions } from './transport.js';
+import type {
+  ExecOptions,
+  FilesystemStats,
+  Transport,
+  TransportStat,
+  TreeOptions,
+  WalkOptions,
+} from './transport.js';
 import { runWalk } from './walk/run-walk.js';
 import { listTree } from './walk/tree-list.js';
 
@@ -79,7 +84,11 @@ export class LocalTransport implements Transport {
 
   async listTree(options: TreeOptions): Promise<FileTreeValue> {
     checkAbsolute(options.path);
-    return listTree(this, options, { toHost: (path) => path, toTarget: (path) => path });
+    return listTree(this, options, {
+      toHost: (path) => path,
+      toTarget: (path) => path,
+      hostResolvesLinks: true,
+    });
   }
 
   async exec(argv: string[], options: ExecOptions): Promise<CommandValue> {

@@ -12,8 +12,6 @@ import { hostPathOf, resolveInRoot } from './confine.js';
 import { isMissingError, targetIoError } from './file-stat.js';
 import { hostLstat, hostReaddir, hostReadFile, hostStatfs } from './host-fs.js';
 import { parseMountTable, planWalk } from './mount-table.js';
-import type { FileTreeValue } from '../core/facts/fact-values.js';
-import type { TreeOptions } from './transport.js';
 import type { ExecOptions, FilesystemStats, Transport, TransportStat, TreeOptions, WalkOptions } from './transport.js';
 import { runWalk } from './walk/run-walk.js';
 import { listTree } from './walk/tree-list.js';
@@ -105,16 +103,6 @@ export class RootDirTransport implements Transport {
   }
 
   async listTree(options: TreeOptions): Promise<FileTreeValue> {
-    if (!options.path.startsWith('/')) throw new Error(`target paths must be absolute: ${JSON.stringify(options.path)}`);
-    // Symlinks are resolved by this transport (confined), so find and the Node lister only ever
-    // see host paths inside the root.
-    return listTree(this, options, {
-      toHost: (path) => hostPathOf(this.root, path),
-      toTarget: (path) => this.toTarget(path),
-    });
-  }
-
-  async listTree(options: TreeOptions): Promise<FileTreeValue> {
     if (!options.path.startsWith('/')) {
       throw new Error(`target paths must be absolute: ${JSON.stringify(options.path)}`);
     }
@@ -123,6 +111,7 @@ export class RootDirTransport implements Transport {
     return listTree(this, options, {
       toHost: (path) => hostPathOf(this.root, path),
       toTarget: (path) => this.toTarget(path),
+      hostResolvesLinks: false,
     });
   }
 

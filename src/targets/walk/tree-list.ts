@@ -21,6 +21,12 @@ import { gnuFindAvailable } from './find-walk.js';
 export interface PathMapping {
   toHost(targetPath: string): string;
   toTarget(hostPath: string): string;
+  /**
+   * The lister's kernel resolves the target's symlinks as the target does (the local host): the
+   * lister's link target types are then used as they are, saving a stat per symlink. A root
+   * directory must resolve links confined, through the transport.
+   */
+  hostResolvesLinks?: boolean;
 }
 
 /**
@@ -81,12 +87,19 @@ export interface RawEntry {
   mtimeMs: number;
   dev: number;
   ino: number;
+  /**
+   * Symlinks: the type the lister's own kernel resolves the link to (find's `%Y`), null when
+   * dangling or looping. Trusted only where that kernel resolves like the target (PathMapping).
+   */
+  hostTargetType?: FileType | null;
 }
 
 export interface RawOptions {
   maxDepth: number | undefined;
   filesystems: 'all' | 'local' | 'same';
   special: boolean;
+  /** The Node lister stats symlinks only when asked (find's `%Y` costs nothing extra). */
+  resolveLinks?: boolean;
 }
 
 export interface RawListing {
@@ -95,8 +108,8 @@ export interface RawListing {
 }
 
 const SPECIAL_BITS = 0o6002;
-/** type mode uid gid size atime ctime mtime dev ino depth path */
-const RECORD = '%y %m %U %G %s %A@ %C@ %T@ %D %i %d %p\\0';
+/** type followed-type mode uid gid size atime ctime mtime dev ino depth path */
+const RECORD = '%y %Y %m %U %G %s %A@ %C@ %T@ %D %i %d %p\\0';
 
 export function treeFindArguments(hostRoot: string, options: RawOptions): string[] {
   const argv = [hostRoot, '-mindepth', '1'];
@@ -118,13 +131,14 @@ export function treeFindArguments(hostRoot: string, options: RawOptions): string
 function parseRecord(record: string): RawEntry | null {
   const fields: string[] = [];
   let start = 0;
-  for (let i = 0; i < 11; i++) {
+  for (let i = 0; i < 12; i++) {
     const space = record.indexOf(' ', start);
     if (space < 0) return null;
     fields.push(record.slice(start, space));
     start = space + 1;
   }
-  const [type, mode, uid, gid, size, atime, ctime, mtime, dev, ino, depth] = fields as [
+  const [type, followed, mode, uid, gid, size, atime, ctime, mtime, dev, ino, depth] = fields as [
+    string,
     string,
     string,
     string,
@@ -137,7 +151,7 @@ function parseRecord(record: string): RawEntry | null {
     string,
     string,
   ];
-  return {
+  const entry: RawEntry = {
     hostPath: record.slice(start),
     depth: Number(depth),
     type: FIND_TYPES[type] ?? 'unknown',
@@ -151,6 +165,9 @@ function parseRecord(record: string): RawEntry | null {
     dev: Number(dev),
     ino: Number(ino),
   };
+  // %Y: N (nonexistent), L (loop) and ? (error) all mean the link resolves to nothing.
+  if (type === 'l') entry.hostTargetType = FIND_TYPES[followed] ?? null;
+  return entry;
 }
 
 /** A lister of one host directory (find here; the SSH transport runs the same find remotely). */
@@ -228,6 +245,14 @@ function nonLocalDevices(): Set<number> {
 
 const SLICE = 2000;
 
+function followedType(path: string): FileType | null {
+  try {
+    return fileTypeOfStats(statSync(path, { bigint: true }));
+  } catch {
+    return null;
+  }
+}
+
 async function nodeList(hostRoot: string, options: RawOptions): Promise<RawListing> {
   const entries: RawEntry[] = [];
   let visited = 0;
@@ -282,6 +307,7 @@ async function nodeList(hostRoot: string, options: RawOptions): Promise<RawListi
           mtimeMs: Number(stats.mtimeNs) / 1e6,
           dev: Number(stats.dev),
           ino: Number(stats.ino),
+          ...(options.resolveLinks && stats.isSymbolicLink() ? { hostTargetType: followedType(path) } : {}),
         });
       }
       const deeper = options.maxDepth === undefined || depth + 1 < options.maxDepth;
@@ -331,6 +357,17 @@ export function compareTreePaths(a: string, b: string): number {
 }
 
 /**
+ * Sorts entries in pre-order by path (as compareTreePaths), fast enough for a `/`-wide listing:
+ * with `/` mapped to the lowest character, plain string order is component order.
+ */
+export function sortTreeEntries<T extends { path: string }>(entries: T[]): T[] {
+  const keyed = entries.map((entry) => ({ key: entry.path.replaceAll('/', '\u0000'), entry }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (let i = 0; i < keyed.length; i++) entries[i] = (keyed[i] as { entry: T }).entry;
+  return entries;
+}
+
+/**
  * `lister` replaces the local find / Node listers (the SSH transport lists remotely); `transport`'s
  * lstat/stat must then report real dev and ino, which identify directories for loop detection.
  */
@@ -374,7 +411,7 @@ export async function listTree(
     if (real === null) continue;
     const hostDir = mapping.toHost(real);
     const maxDepth = options.maxDepth === undefined ? undefined : options.maxDepth - baseDepth;
-    const rawOptions = { maxDepth, filesystems, special };
+    const rawOptions = { maxDepth, filesystems, special, resolveLinks: mapping.hostResolvesLinks === true };
     const raw = lister
       ? await lister(hostDir, rawOptions)
       : useFind
@@ -398,8 +435,12 @@ export async function listTree(
       };
       if (item.type === 'dir') dirIds.set(path, `${item.dev}:${item.ino}`);
       if (item.type === 'symlink') {
-        const linked = await transport.stat(path).catch(() => null);
-        entry.targetType = linked?.type ?? null;
+        // The lister's answer where the host resolves like the target; else the (confining)
+        // transport's. A directory is stat'ed anyway: following it needs its dev and ino.
+        const known = mapping.hostResolvesLinks === true && item.hostTargetType !== undefined;
+        const linked =
+          known && item.hostTargetType !== 'dir' ? null : await transport.stat(path).catch(() => null);
+        entry.targetType = known ? (item.hostTargetType ?? null) : (linked?.type ?? null);
         const deeper = options.maxDepth === undefined || entry.depth < options.maxDepth;
         if (options.follow && linked?.type === 'dir' && deeper) {
           const id = `${linked.dev}:${linked.ino}`;
@@ -413,6 +454,6 @@ export async function listTree(
       entries.push(entry);
     }
   }
-  if (pending.length === 0 && entries.length > 1) entries.sort((a, b) => compareTreePaths(a.path, b.path));
+  sortTreeEntries(entries);
   return { path: options.path, exists: true, entries, visited };
 }

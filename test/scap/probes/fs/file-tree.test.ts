@@ -10,7 +10,7 @@ import { openRootDirTransport } from '../../../../src/targets/root-dir.js';
 import { makeTree, removeTree } from '../../../../src/targets/temp-tree.js';
 import type { TreeOptions } from '../../../../src/targets/transport.js';
 import { gnuFindAvailable } from '../../../../src/targets/walk/find-walk.js';
-import { treeFindArguments } from '../../../../src/targets/walk/tree-list.js';
+import { sortTreeEntries, treeFindArguments } from '../../../../src/targets/walk/tree-list.js';
 
 const hasFind = await gnuFindAvailable();
 let root: string;
@@ -146,5 +146,19 @@ describe('file-tree', () => {
     expect(argv.slice(0, 5)).toEqual(['/r', '-mindepth', '1', '-maxdepth', '3']);
     expect(argv.join(' ')).toContain('-fstype proc -o -fstype fuse.proc -o -fstype sysfs');
     expect(argv.join(' ')).toContain(') -prune -o -true , ( -perm /6002 -printf');
+  });
+});
+
+describe('sortTreeEntries', () => {
+  it('orders by path component, as a pre-order walk visits', () => {
+    const entries = ['/a-b', '/a/b', '/a', '/a/b/c', '/a.d', '/'].map((path) => ({ path }));
+    expect(sortTreeEntries(entries).map((e) => e.path)).toEqual([
+      '/',
+      '/a',
+      '/a/b',
+      '/a/b/c',
+      '/a-b',
+      '/a.d',
+    ]);
   });
 });
