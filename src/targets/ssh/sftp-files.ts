@@ -85,6 +85,7 @@ export function remoteStat(
   gid: number,
   size: number,
   mtimeSeconds: number,
+  atimeSeconds?: number,
 ): TransportStat {
   return {
     type: fileTypeOfMode(mode),
@@ -93,6 +94,7 @@ export function remoteStat(
     gid,
     size,
     mtimeMs: mtimeSeconds * 1000,
+    ...(atimeSeconds !== undefined ? { atimeMs: atimeSeconds * 1000 } : {}),
     dev: 0,
     ino: 0,
     fingerprint: `sftp:${size}:${mtimeSeconds}:${(mode & 0o177777).toString(8)}:${uid}:${gid}`,
@@ -100,7 +102,7 @@ export function remoteStat(
 }
 
 function fromStats(stats: Stats): TransportStat {
-  return remoteStat(stats.mode, stats.uid, stats.gid, stats.size, stats.mtime);
+  return remoteStat(stats.mode, stats.uid, stats.gid, stats.size, stats.mtime, stats.atime);
 }
 
 export class SftpFiles {

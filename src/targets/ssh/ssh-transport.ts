@@ -7,11 +7,18 @@
 import { posix } from 'node:path';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { VouchError } from '../../core/errors.js';
-import type { CommandValue, DirEntry, WalkValue } from '../../core/facts/fact-values.js';
+import type { CommandValue, DirEntry, FileTreeValue, WalkValue } from '../../core/facts/fact-values.js';
 import { parseMountTable, planWalk } from '../mount-table.js';
-import type { ExecOptions, Transport, TransportStat, WalkOptions } from '../transport.js';
+import type { ExecOptions, Transport, TransportStat, TreeOptions, WalkOptions } from '../transport.js';
 import { WalkAccumulator } from '../walk/accumulator.js';
 import { findArguments, findOutputParser } from '../walk/find-walk.js';
+import {
+  listTree,
+  type RawListing,
+  type RawOptions,
+  treeFindArguments,
+  treeFindOutputParser,
+} from '../walk/tree-list.js';
 import { connectSsh } from './connect.js';
 import { Limiter, type RemoteRunResult, runRemote } from './remote-exec.js';
 import {
@@ -44,6 +51,15 @@ function notRegular(path: string): Error {
   const error = new Error(`cannot read ${path}: not a regular file`);
   (error as NodeJS.ErrnoException).code = 'ENOTREG';
   return error;
+}
+
+/**
+ * `1700000000.123456789` (stat's %.9Y) -> ms, computed as the local transport does from
+ * nanoseconds (Number(ns) / 1e6), so both give the identical double.
+ */
+function secondsToMs(text: string | undefined): number {
+  const [whole = '0', fraction = ''] = (text ?? '0').split('.');
+  return Number(BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0').slice(0, 9))) / 1e6;
 }
 
 function firstLine(text: string): string {
@@ -261,6 +277,109 @@ export class SshTransport implements Transport {
       .filter((record) => record.length > 2)
       .map((record) => ({ name: record.slice(2), type: types[record[0] ?? ''] ?? 'unknown' }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * stat through GNU `stat`, many paths per command: unlike SFTP it reports device, inode and
+   * sub-second times, which the tree listing needs to recognise a directory met twice (symlink
+   * loops). Paths it reports missing (or dangling) map to null.
+   */
+  private async identityStats(
+    paths: readonly string[],
+    follow: boolean,
+  ): Promise<Map<string, TransportStat | null>> {
+    const stats = new Map<string, TransportStat | null>();
+    // Batches bounded well below ARG_MAX; each command costs a remote shell start.
+    for (let i = 0; i < paths.length; ) {
+      const batch: string[] = [];
+      let bytes = 0;
+      while (i < paths.length && (batch.length === 0 || bytes < 64 * 1024)) {
+        const path = checkAbsolute(paths[i++] as string);
+        batch.push(path);
+        bytes += path.length + 1;
+      }
+      const argv = [
+        'stat',
+        ...(follow ? ['-L'] : []),
+        '--printf',
+        '%f %u %g %s %.9X %.9Y %.9Z %d %i %n\\0',
+        '--',
+        ...batch,
+      ];
+      const result = await this.run(argv, { timeoutMs: HELPER_TIMEOUT_MS, privileged: this.sudo });
+      for (const record of result.stdout.toString('utf8').split('\0')) {
+        const fields = record.split(' ');
+        if (fields.length < 10) continue;
+        const [mode, uid, gid, size, atime, mtime, ctime, dev, ino] = fields;
+        const base = remoteStat(
+          Number.parseInt(mode ?? '', 16),
+          Number(uid),
+          Number(gid),
+          Number(size),
+          Math.floor(Number(mtime)),
+        );
+        stats.set(fields.slice(9).join(' '), {
+          ...base,
+          mtimeMs: secondsToMs(mtime),
+          atimeMs: secondsToMs(atime),
+          ctimeMs: secondsToMs(ctime),
+          dev: Number(dev),
+          ino: Number(ino),
+        });
+      }
+      for (const path of batch) {
+        if (stats.has(path)) continue;
+        // stat exits 1 for any unreadable operand; only "missing" ones are facts, others errors.
+        const line =
+          result.stderr.split('\n').find((text) => text.includes(path)) ?? firstLine(result.stderr);
+        if (MISSING_TEXT.test(line)) stats.set(path, null);
+        else
+          throw new Error(
+            `cannot ${follow ? 'stat' : 'lstat'} ${path}: ${line || `exit ${result.exitCode}`}`,
+          );
+      }
+    }
+    return stats;
+  }
+
+  async listTree(options: TreeOptions): Promise<FileTreeValue> {
+    checkAbsolute(options.path);
+    // listTree asks its transport for the root, and stat()s every symlink it lists: give it stats
+    // with real dev/ino, those of the symlinks fetched in one batch per find pass.
+    const followed = new Map<string, TransportStat | null>();
+    const one = async (path: string, follow: boolean) => {
+      if (follow && followed.has(path)) return followed.get(path) ?? null;
+      return (await this.identityStats([path], follow)).get(path) ?? null;
+    };
+    const withIdentity: Transport = Object.assign(Object.create(this) as SshTransport, {
+      lstat: (path: string) => one(path, false),
+      stat: (path: string) => one(path, true),
+    });
+    const lister = async (root: string, raw: RawOptions): Promise<RawListing> => {
+      const listing = await this.remoteTreeList(root, raw);
+      const links = listing.entries
+        .filter((entry) => entry.type === 'symlink')
+        .map((entry) => entry.hostPath);
+      for (const [path, stats] of await this.identityStats(links, true)) followed.set(path, stats);
+      return listing;
+    };
+    const identity = (path: string) => path;
+    return listTree(withIdentity, options, { toHost: identity, toTarget: identity }, lister);
+  }
+
+  private async remoteTreeList(root: string, options: RawOptions): Promise<RawListing> {
+    const parser = treeFindOutputParser();
+    const result = await this.run(['find', ...treeFindArguments(root, options)], {
+      onStdout: (chunk) => parser.push(chunk),
+      privileged: this.sudo,
+    });
+    // Exit 1: some directory was unreadable; the listing holds what could be seen.
+    if (result.exitCode !== 0 && result.exitCode !== 1) {
+      const reason =
+        firstLine(result.stderr) || (result.signal ? `signal ${result.signal}` : `exit ${result.exitCode}`);
+      throw new Error(`find failed on ${this.description} (GNU find is required): ${reason}`);
+    }
+    return parser.listing();
   }
 
   async walk(options: WalkOptions): Promise<WalkValue> {

@@ -139,6 +139,36 @@ describe.skipIf(!sshdAvailable())('SSH transport on a real sshd', () => {
     expect(left.stdout).toBe('');
   });
 
+  it('lists trees (file-tree) with remote find exactly like the local lister', async () => {
+    // Its own directory: the special file here must not show up in the walk test's tree.
+    const base = await mkdtemp(join(tmpdir(), 'vouch-ssh-list-'));
+    await mkdir(join(base, 'a/b'), { recursive: true });
+    await writeFile(join(base, 'a/b/file'), 'f');
+    await chmod(join(base, 'a/b/file'), 0o4755);
+    await symlink('a', join(base, 'link-to-a'));
+    await symlink('..', join(base, 'a/b/loop'));
+    await symlink('nowhere', join(base, 'dangling'));
+    const cases = [
+      { path: base },
+      { path: base, follow: true },
+      { path: base, maxDepth: 1 },
+      { path: base, select: 'special' as const },
+      { path: join(base, 'link-to-a'), follow: true },
+      { path: join(base, 'a/b/file') },
+      { path: join(base, 'missing') },
+    ];
+    const listTree = local.listTree?.bind(local);
+    if (!listTree) throw new Error('the local transport lists trees natively');
+    for (const options of cases) {
+      await listTree(options); // first listing: directory atimes settle (relatime)
+      const [a, b] = [await listTree(options), await ssh.listTree(options)];
+      expect(b, JSON.stringify(options)).toEqual(a);
+    }
+    const followed = await ssh.listTree({ path: base, follow: true });
+    expect(followed.entries.map((e) => e.path.slice(base.length))).toContain('/link-to-a/b/file');
+    await rm(base, { recursive: true, force: true });
+  });
+
   it('walks with remote find exactly like the local walk', async () => {
     const options = { knownUids: new Set([0]), knownGids: new Set([0]), roots: [tree] };
     const [a, b] = await Promise.all([local.walk({ ...options, walker: 'find' }), ssh.walk(options)]);
