@@ -8,8 +8,8 @@ import { VouchError } from '../core/errors.js';
 import type { FactKind, FactRequestOf } from '../core/facts/fact-request.js';
 import type { FactResult } from '../core/facts/fact-result.js';
 import type { ScanResult } from '../core/results.js';
-import { loadScapSource } from '../scap/datastream/parse-source.js';
 import { type BenchmarkContext, benchmarksOf } from '../scap/datastream/resolve.js';
+import { loadScapSourceCached } from '../scap/datastream/source-cache.js';
 import { type BenchmarkEvaluation, evaluateBenchmark } from '../scap/evaluate/evaluate-benchmark.js';
 import { toScanResult } from '../scap/evaluate/to-scan-result.js';
 import type { ScapSource } from '../scap/model/datastream.js';
@@ -34,6 +34,8 @@ export interface ScapScanOptions {
   rules?: readonly string[];
   /** Benchmark id when a data stream carries several. */
   benchmarkId?: string | undefined;
+  /** Parsed-source cache directory; null disables it (default: VOUCH_CACHE_DIR or ~/.cache/vouch). */
+  cacheDir?: string | null;
   /** Pre-loaded source (benchmarks reuse one parse). */
   source?: ScapSource;
 }
@@ -48,7 +50,8 @@ export interface ScapScan {
 
 export async function runScapScan(options: ScapScanOptions): Promise<ScapScan> {
   const start = performance.now();
-  const source = options.source ?? (await loadScapSource(options.datastream));
+  const source =
+    options.source ?? (await loadScapSourceCached(options.datastream, { cacheDir: options.cacheDir }));
   const context = pickBenchmark(source, options.benchmarkId, options.datastream);
   const tailoring = options.tailoring
     ? { document: await loadTailoring(options.tailoring), path: options.tailoring }

@@ -34,6 +34,9 @@ import type { ObjectEntitySpec, OvalProbe, ProbeContext, ProbeItem, ResolvedObje
 import { combineSet, type Operand } from './sets.js';
 import { impliesSpecialMode } from './special-modes.js';
 
+/** Variable values with the datatype functions read them as (arithmetic on int vs float). */
+type TypedValues = VariableValues & { datatype?: string };
+
 export interface FactAccess {
   collect<K extends FactKind>(request: FactRequestOf<K>): Promise<FactResult<K>>;
 }
@@ -59,7 +62,7 @@ export class OvalSession {
   private readonly doc: OvalDocument;
   private readonly probes = new Map<string, OvalProbe>();
   private readonly facts = new Map<string, Promise<FactResult>>();
-  private readonly variables = new Map<string, Promise<VariableValues>>();
+  private readonly variables = new Map<string, Promise<TypedValues>>();
   private readonly objects = new Map<string, Promise<ObjectOutcome>>();
   private readonly tests = new Map<string, Promise<OvalResult>>();
   private readonly testResults = new Map<string, OvalResult>();
@@ -321,10 +324,11 @@ export class OvalSession {
       if (entity.varRef !== undefined) {
         const variable = await this.variable(entity.varRef);
         for (const value of variable.values) variableValues.push({ variableId: entity.varRef, value });
-        if (variable.flag === 'error' || variable.flag === 'not collected') {
+        if (variable.flag !== 'complete' && variable.flag !== 'incomplete') {
+          // oscap: an object whose variable has no usable value does not exist (with this warning).
           return {
-            flag: variable.flag,
-            messages: [`variable ${entity.varRef} of ${object.id} could not be computed`],
+            flag: 'does not exist',
+            messages: [`There was a problem processing referenced variable ${entity.varRef}`],
           };
         }
         values = variable.values;
@@ -399,8 +403,16 @@ export class OvalSession {
       return { flag: 'error', items: [], messages: [`${object.id}: variable_object without var_ref`] };
     const variable = await this.variable(ref);
     for (const value of variable.values) variableValues.push({ variableId: ref, value });
-    if (variable.flag === 'error' || variable.flag === 'not collected') {
-      return { flag: variable.flag, items: [], messages: [`variable ${ref} could not be computed`] };
+    if (variable.flag === 'does not exist') return { flag: 'does not exist', items: [], messages: [] };
+    if (variable.flag !== 'complete' && variable.flag !== 'incomplete') {
+      // oscap 1.3.7 still collects one item, without values, for a variable it could not compute.
+      const empty: ProbeItem = {
+        type: 'variable_item',
+        family: 'ind',
+        status: 'exists',
+        fields: { var_ref: [{ value: ref }] },
+      };
+      return { flag: 'complete', items: [empty], messages: [`variable ${ref} could not be computed`] };
     }
     if (variable.values.length === 0) return { flag: 'does not exist', items: [], messages: [] };
     const item: ProbeItem = {
@@ -417,7 +429,7 @@ export class OvalSession {
 
   // ---- variables -----------------------------------------------------------------------------
 
-  variable(id: string): Promise<VariableValues> {
+  variable(id: string): Promise<TypedValues> {
     let pending = this.variables.get(id);
     if (!pending) {
       pending = this.computeVariable(id);
@@ -426,20 +438,22 @@ export class OvalSession {
     return pending;
   }
 
-  private async computeVariable(id: string): Promise<VariableValues> {
+  private async computeVariable(id: string): Promise<TypedValues> {
     const variable = this.doc.variables.get(id);
     if (!variable) return { values: [], flag: 'error' };
     switch (variable.kind) {
       case 'constant_variable':
-        return { values: [...variable.values], flag: 'complete' };
+        return { values: [...variable.values], flag: 'complete', datatype: variable.datatype };
       case 'external_variable': {
         const bound = this.external.get(id);
-        return bound ? { values: [...bound], flag: 'complete' } : { values: [], flag: 'error' };
+        return bound
+          ? { values: [...bound], flag: 'complete', datatype: variable.datatype }
+          : { values: [], flag: 'error', datatype: variable.datatype };
       }
       case 'local_variable': {
         const deps = componentDependencies(variable.component);
-        const variables = new Map<string, VariableValues>();
-        const fields = new Map<string, VariableValues>();
+        const variables = new Map<string, TypedValues>();
+        const fields = new Map<string, TypedValues>();
         await Promise.all([
           ...deps.variables.map(async (ref) => variables.set(ref, await this.variable(ref))),
           ...deps.objectFields.map(async (dep) => {
@@ -485,8 +499,9 @@ function objectFieldValues(
   outcome: ObjectOutcome,
   itemField: string,
   recordField: string | undefined,
-): VariableValues {
+): TypedValues {
   const values: string[] = [];
+  let datatype: string | undefined;
   for (const { item } of outcome.items) {
     if (item.status !== 'exists') continue;
     const entity = item.fields[itemField];
@@ -494,9 +509,10 @@ function objectFieldValues(
     if (!entity || recordField !== undefined) return { values: [], flag: 'error' };
     for (const v of entity) {
       if (v.value !== undefined && (v.status ?? 'exists') === 'exists') values.push(v.value);
+      datatype ??= v.datatype;
     }
   }
-  return { values, flag: outcome.flag };
+  return { values, flag: outcome.flag, datatype: datatype ?? 'string' };
 }
 
 export type { OvalSet, OvalState };

@@ -62,6 +62,11 @@ function globalRegex(pattern: string, options: MatchOptions): RegExp {
     const source = options.multiline ? pcreMultilineCarets(base.source) : base.source;
     const flags = new Set([...base.flags, 'g']);
     if (options.ignoreCase) flags.add('i');
+    // PCRE anchors a pattern that starts with `.*` under DOTALL implicitly (a later start could not
+    // succeed where the earliest failed); JavaScript retries at every offset, which is quadratic on
+    // a file without a match (1.6 s for SSG's `.*(?:^|\n)\s*(SYS_UID_MIN...)` on login.defs).
+    // The sticky flag gives the same anchoring at each search offset, so results are unchanged.
+    if (options.singleline && /^\.\*(?![?+])/.test(source)) flags.add('y');
     re = new RegExp(source, [...flags].join(''));
     compiled.set(key, re);
   }

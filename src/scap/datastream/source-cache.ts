@@ -1,0 +1,55 @@
+/**
+ * Parsed SCAP sources cached on disk. Parsing the 11 MB Ubuntu data stream takes 1-3 s, more than
+ * the whole evaluation, and the file rarely changes; the parsed model (Maps and plain objects) is
+ * stored with the V8 serializer under the SHA-256 of the file's bytes, so any change to the file
+ * (or to this model's version) misses the cache. A corrupt or unreadable cache entry is ignored
+ * and rewritten, never trusted.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { defaultCacheDir } from '../../content/content-cache.js';
+import type { ScapSource } from '../model/datastream.js';
+import { MAX_XML_BYTES } from '../xml/xml-tree.js';
+import { loadScapSource } from './parse-source.js';
+
+/** Bump when the model's shape changes, so caches written by older versions are not read. */
+export const SOURCE_MODEL_VERSION = 3;
+
+export interface SourceCacheOptions {
+  /** Cache directory; null disables the cache. Default: VOUCH_CACHE_DIR or ~/.cache/vouch. */
+  cacheDir?: string | null;
+}
+
+export async function loadScapSourceCached(
+  path: string,
+  options: SourceCacheOptions = {},
+): Promise<ScapSource> {
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  if (cacheDir === null) return loadScapSource(path);
+  const bytes = await readFile(path);
+  // Oversized input gets the parser's own refusal (and is never hashed into the cache).
+  if (bytes.length > MAX_XML_BYTES) return loadScapSource(path);
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const file = join(cacheDir, `scap-v${SOURCE_MODEL_VERSION}-${hash}.bin`);
+  try {
+    const cached = deserialize(await readFile(file)) as ScapSource;
+    if (cached && typeof cached === 'object' && cached.components instanceof Map) {
+      // The model records where it was read from; the same bytes may live at another path.
+      return { ...cached, path };
+    }
+  } catch {
+    // Missing or unreadable: parse and rewrite.
+  }
+  const source = await loadScapSource(path);
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, serialize(source));
+    await rename(temp, file);
+  } catch {
+    // A read-only cache directory only costs the next run a parse.
+  }
+  return source;
+}
