@@ -41,6 +41,12 @@ describe('collectors on an offline root', () => {
         'command',
         'config-tree',
         'dir-list',
+        'dpkg-status',
+        'filesystem-usage',
+        'network-interfaces',
+        'process-environment',
+        'sysctl-list',
+        'uname',
         'file-glob',
         'file-text',
         'file-tree',
@@ -64,6 +70,10 @@ describe('collectors on an offline root', () => {
     [{ kind: 'loaded-modules' }],
     [{ kind: 'mounts' }],
     [{ kind: 'command', argv: ['id'] }],
+    [{ kind: 'sysctl-list' }],
+    [{ kind: 'uname' }],
+    [{ kind: 'network-interfaces' }],
+    [{ kind: 'process-environment' }],
   ])('%j is unavailable offline', async (request) => {
     const result = await provider.collect(request);
     expect(result.status).toBe('unavailable');
