@@ -63,6 +63,7 @@ const REQUESTS: FactRequest[] = [
   { kind: 'group' },
   { kind: 'os-release' },
   { kind: 'packages' },
+  { kind: 'dpkg-status' },
   { kind: 'systemd-unit', unit: 'auditd.service' },
   { kind: 'systemd-unit', unit: 'avahi-daemon.service' },
   { kind: 'systemd-unit', unit: 'nothing.service' },
