@@ -8,6 +8,7 @@ import { VouchError } from '../../core/errors.js';
 import { type BenchmarkContext, cpeDictionaryFor, resolveHref } from '../datastream/resolve.js';
 import type { OvalDocument } from '../model/oval.js';
 import type { XccdfRun } from '../results/model.js';
+import { expandIpv6, hostName, ipv4, macAddress } from './asset-values.js';
 import { type SystemInfo, writeOvalResults } from './oval-results.js';
 import { benchmarkContext, componentText, type ReportSource, spanText } from './source-text.js';
 import { writeTestResult } from './test-result.js';
@@ -134,19 +135,31 @@ function ovalComponentId(ctx: BenchmarkContext, href: string): string {
   );
 }
 
-/** `ai:computing-device`: one connection per address, then one per MAC; fqdn and host name. */
+/**
+ * `ai:computing-device`: one connection per address, then one per MAC; fqdn and host name. Values
+ * the AI schema cannot hold (see asset-values.ts) are left out here; the TestResult keeps them.
+ */
 function writeAsset(w: XmlWriter, run: XccdfRun): void {
   const fact = (name: string): string | undefined => run.target.facts.find((f) => f.name === name)?.value;
-  const macs = run.target.facts.filter((f) => f.name === FACT.mac).map((f) => f.value);
+  const addresses = run.target.addresses.flatMap((address): [string, string][] => {
+    const v4 = ipv4(address);
+    if (v4) return [['ai:ip-v4', v4]];
+    const v6 = address.includes(':') ? expandIpv6(address) : undefined;
+    return v6 ? [['ai:ip-v6', v6]] : [];
+  });
+  const macs = run.target.facts.flatMap((f) => {
+    const mac = f.name === FACT.mac ? macAddress(f.value) : undefined;
+    return mac ? [mac] : [];
+  });
   w.start('arf:assets');
   w.start('arf:asset', [['id', 'asset0']]);
   w.start('ai:computing-device');
-  if (run.target.addresses.length + macs.length > 0) {
+  if (addresses.length + macs.length > 0) {
     w.start('ai:connections');
-    for (const address of run.target.addresses) {
+    for (const [element, address] of addresses) {
       w.start('ai:connection');
       w.start('ai:ip-address');
-      w.leaf(address.includes(':') ? 'ai:ip-v6' : 'ai:ip-v4', [], address);
+      w.leaf(element, [], address);
       w.end('ai:ip-address');
       w.end('ai:connection');
     }
@@ -157,10 +170,10 @@ function writeAsset(w: XmlWriter, run: XccdfRun): void {
     }
     w.end('ai:connections');
   }
-  const fqdn = fact(FACT.fqdn);
+  const fqdn = hostName(fact(FACT.fqdn));
   if (fqdn) w.leaf('ai:fqdn', [], fqdn);
-  const hostName = fact(FACT.hostName) ?? run.target.name;
-  if (hostName) w.leaf('ai:hostname', [], hostName);
+  const host = hostName(fact(FACT.hostName) ?? run.target.name);
+  if (host) w.leaf('ai:hostname', [], host);
   w.end('ai:computing-device');
   w.end('arf:asset');
   w.end('arf:assets');

@@ -256,6 +256,35 @@ describe.skipIf(!haveOscap)('ARF', () => {
     expect(child(device, 'hostname')?.text).toBe('vm');
   });
 
+  it('stays valid for target values the asset schema cannot hold as given', async () => {
+    const awkward: XccdfRun = {
+      ...run,
+      target: {
+        name: 'host name with spaces',
+        addresses: ['::1', 'fe80::1%eth0', '10.0.0.1', 'not-an-address'],
+        facts: [
+          { name: 'urn:xccdf:fact:ethernet:MAC', type: 'string', value: '02-fc-00-00-00-01' },
+          { name: 'urn:xccdf:fact:ethernet:MAC', type: 'string', value: '02:fc:00:00:00:02' },
+          { name: 'urn:xccdf:fact:asset:identifier:fqdn', type: 'string', value: 'vm.example.' },
+        ],
+      },
+    };
+    const xml = writeArf(awkward, report);
+    await writeFile(join(dir, 'awkward-arf.xml'), xml);
+    const validated = await oscap(['ds', 'rds-validate', 'awkward-arf.xml'], dir);
+    expect(validated.code, validated.stdout + validated.stderr).toBe(0);
+    const device = one(parseXml(xml), 'computing-device');
+    expect(all(device, 'ip-v6').map((e) => e.text)).toEqual(['0:0:0:0:0:0:0:1', 'fe80:0:0:0:0:0:0:1']);
+    expect(all(device, 'ip-v4').map((e) => e.text)).toEqual(['10.0.0.1']);
+    expect(all(device, 'mac-address').map((e) => e.text)).toEqual(['02:fc:00:00:00:02']);
+    expect(child(device, 'fqdn')).toBeUndefined();
+    expect(child(device, 'hostname')).toBeUndefined();
+    // The TestResult keeps the target as given.
+    expect(all(one(parseXml(xml), 'TestResult'), 'target-address').map((e) => e.text)).toEqual(
+      awkward.target.addresses,
+    );
+  });
+
   it('carries the source data stream, which parses back to the same components', () => {
     const request = one(parseXml(arfXml), 'report-request');
     const copy = buildSource(request.children[0]?.children[0] as XmlElement, 'copy');
