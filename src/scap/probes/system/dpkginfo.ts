@@ -12,8 +12,9 @@
  *   and evr is `epoch:version`, else `epoch:version-release`.
  * - evr's datatype is `debian_evr_string` for OVAL >= 5.11.1 content, `evr_string` before (SSG: 5.11).
  *
- * Departure: oscap looks the entity's text up literally whatever its operation (a `pattern match`
- * name finds nothing); we apply the operation to every installed package name. SSG only uses equals.
+ * Departure: oscap looks the entity's (first) value up literally whatever its operation (a
+ * `pattern match` name finds nothing); we apply the operation, and var_check for values from a
+ * variable, to every installed package name. SSG only uses literal equals.
  */
 import type { DpkgStatusEntry } from '../../../core/facts/fact-values.js';
 import type { ObjectCollection, OvalProbe, ProbeItem } from '../../oval-session/probe.js';
@@ -100,8 +101,9 @@ export function createDpkginfoProbe(options: SystemProbeOptions = {}): OvalProbe
       // Not a dpkg system: oscap's probe fails to open the APT cache and reports nothing found.
       const installed = result.value.entries.filter(isAptCurrent);
       const items: ProbeItem[] = [];
-      if (name.operation === 'equals' && !name.nil) {
-        // oscap looks each name up in the APT cache: an exact lookup, `name:arch` included.
+      if (name.operation === 'equals' && !name.nil && !name.fromVariable) {
+        // oscap looks the name up in the APT cache: an exact lookup, `name:arch` included. Values
+        // from a variable go through the generic match below, which honours var_check.
         const byName = preferredByName(installed);
         const native = nativeArch(installed);
         const seen = new Set<DpkgStatusEntry>();

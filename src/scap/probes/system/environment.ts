@@ -37,6 +37,11 @@ export const environmentVariable58Probe: OvalProbe = {
       const result = await ctx.fact(
         wanted === undefined ? { kind: 'process-environment' } : { kind: 'process-environment', pid: wanted },
       );
+      if (result.status === 'error' && wanted !== undefined) {
+        // oscap: an environ it cannot open becomes an error item for that pid; the others go on.
+        items.push(makeItem('ind', 'environmentvariable58_item', [['pid', int(wanted)]], 'error'));
+        continue;
+      }
       if (result.status !== 'ok') return factFailure(result, 'process environment');
       if (!result.value.exists) continue;
       for (const variable of result.value.variables) {
