@@ -1,6 +1,10 @@
 /**
  * unix:password_object -> password_item from /etc/passwd (the target's: oscap-chroot reads
- * <root>/etc/passwd too). last_login is -1, as oscap reports it on Linux (verified).
+ * <root>/etc/passwd too).
+ *
+ * last_login: oscap reads the uid's record in /var/log/lastlog and reports -1 when there is none
+ * (an empty lastlog, as on this host and the fixtures: verified). We always report -1: a host whose
+ * lastlog holds records gets 0 or a login time from oscap. No SSG state compares last_login.
  */
 import type { ObjectCollection, OvalProbe, ProbeItem } from '../../oval-session/probe.js';
 import { complete, factFailure, int, makeItem, requiredEntity } from './common.js';

@@ -4,6 +4,9 @@
  * 18446744073709551615; encrypt_method follows the hash prefix as oscap's parse_enc_mth does, and
  * is left out where that fails (`$y$` yescrypt, `$2b$`). Offline: not applicable, as oscap-chroot
  * ("offline mode is not supported by shadow probe").
+ *
+ * Departure: the reserved ninth field is always reported empty (the `shadow` fact does not keep it);
+ * no shadow file in use sets it.
  */
 import type { ObjectCollection, OvalProbe, ProbeItem } from '../../oval-session/probe.js';
 import {
