@@ -50,3 +50,44 @@ export function runKilledWorker(config: StorageConfig, leaseMs: number): Promise
     });
   });
 }
+
+/**
+ * Run `count` worker processes on `config` that start claiming at the same moment and drain the
+ * queue; returns the job ids each process ran.
+ */
+export async function runWorkerProcesses(config: StorageConfig, count: number): Promise<string[][]> {
+  const children = Array.from({ length: count }, () =>
+    spawn(
+      process.execPath,
+      ['--import', here('register-ts.mjs'), here('drain-child.ts'), JSON.stringify(config)],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    ),
+  );
+  const outputs = children.map((child) => {
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.startsWith('ready\n')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`worker process exited before ready: ${stderr}`)));
+    });
+    const done = new Promise<string[]>((resolve, reject) => {
+      child.on('exit', (code) => {
+        const line = stdout.split('\n')[1];
+        if (code !== 0 || line === undefined) reject(new Error(`worker process failed (${code}): ${stderr}`));
+        else resolve(JSON.parse(line) as string[]);
+      });
+    });
+    return { ready, done };
+  });
+  await Promise.all(outputs.map((o) => o.ready));
+  for (const child of children) child.stdin.write('go\n');
+  return Promise.all(outputs.map((o) => o.done));
+}

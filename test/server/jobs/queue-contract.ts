@@ -16,7 +16,7 @@ import {
 import { type Storage, StorageError } from '../../../src/server/storage/index.js';
 import type { Backend, FreshDatabase } from './backends.js';
 import { gate, type ManualClock, manualClock } from './clock.js';
-import { runKilledWorker } from './killed-worker.js';
+import { runKilledWorker, runWorkerProcesses } from './killed-worker.js';
 
 async function errorOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -353,6 +353,15 @@ export function runQueueContract(name: string, backend: Backend, options: { work
         .executeTakeFirstOrThrow();
       expect(Number(attempts.max)).toBe(1);
       expect([...byWorker.values()].reduce((a, b) => a + b, 0)).toBe(total);
+    });
+
+    it('runs each job exactly once with 3 real worker processes', async () => {
+      for (let i = 0; i < 150; i++) await queue.enqueue('count', { i });
+      const ran = await runWorkerProcesses(fresh.config, 3);
+      const all = ran.flat();
+      expect(all).toHaveLength(150);
+      expect(new Set(all).size).toBe(150);
+      expect(await queue.stats()).toEqual([{ kind: 'count', status: 'succeeded', count: 150 }]);
     });
 
     it('cancels queued and running jobs; finished ones cannot be cancelled', async () => {
