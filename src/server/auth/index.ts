@@ -31,4 +31,5 @@ export {
   type UserPrincipal,
 } from './rbac.js';
 export { loadJwtKey, type SessionClaims, SessionTokens } from './sessions.js';
+export { type SecurityOptions, type ServerSecurity, setUpSecurity } from './setup.js';
 export { type CreateUserInput, createUser, disableUser, setPassword, setUserRole } from './users.js';
