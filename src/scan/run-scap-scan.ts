@@ -14,7 +14,7 @@ import { type BenchmarkEvaluation, evaluateBenchmark } from '../scap/evaluate/ev
 import { toScanResult } from '../scap/evaluate/to-scan-result.js';
 import type { ScapSource } from '../scap/model/datastream.js';
 import type { OvalDocument } from '../scap/model/oval.js';
-import { OVAL_PROBES } from '../scap/probes/registry.js';
+import { ovalProbesFor } from '../scap/probes/registry.js';
 import { computeScores } from '../scap/report/score.js';
 import type { XccdfRun } from '../scap/results/model.js';
 import { loadTailoring } from '../scap/xccdf/tailoring.js';
@@ -79,7 +79,7 @@ export async function runScapScan(options: ScapScanOptions): Promise<ScapScan> {
       rules: options.rules,
       facts,
       live: options.transport.live,
-      probes: OVAL_PROBES,
+      probes: ovalProbesFor,
       target,
     });
   } finally {

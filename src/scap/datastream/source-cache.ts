@@ -15,7 +15,7 @@ import { MAX_XML_BYTES } from '../xml/xml-tree.js';
 import { loadScapSource } from './parse-source.js';
 
 /** Bump when the model's shape changes, so caches written by older versions are not read. */
-export const SOURCE_MODEL_VERSION = 3;
+export const SOURCE_MODEL_VERSION = 4;
 
 export interface SourceCacheOptions {
   /** Cache directory; null disables the cache. Default: VOUCH_CACHE_DIR or ~/.cache/vouch. */

@@ -34,7 +34,8 @@ export interface EvaluateBenchmarkOptions {
   rules?: readonly string[] | undefined;
   facts: FactAccess;
   live: boolean;
-  probes: readonly OvalProbe[];
+  /** Probes for a definitions document of the given oval:schema_version. */
+  probes: (schemaVersion: string | undefined) => readonly OvalProbe[];
   target: XccdfRun['target'];
   clock?: () => Date;
 }
@@ -70,7 +71,7 @@ export async function evaluateBenchmark(options: EvaluateBenchmarkOptions): Prom
       href,
       facts: options.facts,
       live: options.live,
-      probes: options.probes,
+      probes: options.probes(doc.generator.schemaVersion),
     });
     sessions.set(key, session);
     return session;

@@ -5,9 +5,25 @@
  */
 import type { OvalProbe } from '../oval-session/probe.js';
 import { FILESYSTEM_PROBES } from './fs/index.js';
-import { SYSTEM_PROBES } from './system/index.js';
+import { createSystemProbes, SYSTEM_PROBES } from './system/index.js';
 
 export const OVAL_PROBES: readonly OvalProbe[] = [...FILESYSTEM_PROBES, ...SYSTEM_PROBES];
+
+const bySchema = new Map<string, readonly OvalProbe[]>();
+
+/**
+ * The probes for a definitions document of this `oval:schema_version`: item formats changed in
+ * minor schema versions (dpkginfo's evr datatype in 5.11.1, partition's block_size in 5.11.2).
+ */
+export function ovalProbesFor(schemaVersion: string | undefined): readonly OvalProbe[] {
+  if (schemaVersion === undefined) return OVAL_PROBES;
+  let probes = bySchema.get(schemaVersion);
+  if (!probes) {
+    probes = [...FILESYSTEM_PROBES, ...createSystemProbes({ schemaVersion })];
+    bySchema.set(schemaVersion, probes);
+  }
+  return probes;
+}
 
 /** `family:object_type` keys of the supported object types. */
 export const SUPPORTED_OBJECT_TYPES: ReadonlySet<string> = new Set(
