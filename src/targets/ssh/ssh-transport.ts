@@ -126,24 +126,29 @@ export class SshTransport implements Transport {
     const result = await this.run(argv, { timeoutMs: HELPER_TIMEOUT_MS, privileged: true, maxStdoutBytes });
     if (result.exitCode === 0) return result;
     if (MISSING_TEXT.test(result.stderr)) return null;
-    const reason = result.timedOut ? 'timed out' : firstLine(result.stderr) || `exit ${result.exitCode}`;
+    // All of stderr, on one line: sudo's real complaint often follows a warning (a host name it
+    // cannot resolve) on the first line.
+    const said = result.stderr.trim().split('\n').join('; ').slice(0, 500);
+    const reason = result.timedOut ? 'timed out' : said || `exit ${result.exitCode}`;
     const error = new Error(`cannot ${operation} ${path} with sudo: ${reason}`);
     (error as NodeJS.ErrnoException).code = 'EACCES';
     throw error;
   }
 
   private async sudoStat(path: string, follow: boolean): Promise<TransportStat | null> {
-    const result = await this.sudoHelper(follow ? 'stat' : 'lstat', path, [
-      'stat',
-      ...(follow ? ['-L'] : []),
-      '--printf',
-      '%f %u %g %s %Y',
-      '--',
-      path,
-    ]);
+    // The fields SFTP would have given (whole-second times), so both routes fingerprint alike.
+    const argv = ['stat', ...(follow ? ['-L'] : []), '--printf', '%f %u %g %s %Y %X', '--', path];
+    const result = await this.sudoHelper(follow ? 'stat' : 'lstat', path, argv);
     if (result === null) return null;
-    const [mode, uid, gid, size, mtime] = result.stdout.toString('utf8').trim().split(' ');
-    return remoteStat(Number.parseInt(mode ?? '', 16), Number(uid), Number(gid), Number(size), Number(mtime));
+    const [mode, uid, gid, size, mtime, atime] = result.stdout.toString('utf8').trim().split(' ');
+    return remoteStat(
+      Number.parseInt(mode ?? '', 16),
+      Number(uid),
+      Number(gid),
+      Number(size),
+      Number(mtime),
+      Number(atime),
+    );
   }
 
   /** stat/lstat with the permission fallback; null when missing. */

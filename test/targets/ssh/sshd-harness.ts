@@ -5,10 +5,10 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const SSHD = '/usr/sbin/sshd';
 
@@ -34,8 +34,23 @@ export interface Sshd {
 export interface SshdOptions {
   /** Serve this directory as the sessions' root (sshd ChrootDirectory). */
   chroot?: string;
+  /**
+   * Serve an overlay of this directory (with `files` added on top, and /proc mounted) as the
+   * sessions' root. The mounts live in a private mount namespace of the sshd: nothing outside it,
+   * and nothing in the lower directory, ever sees them.
+   */
+  overlay?: { lower: string; files: Record<string, { text: string; mode: number }> };
   /** Users allowed to log in with the client key (default: root). */
   users?: string[];
+  /**
+   * Authenticate accounts through PAM (default no). Without PAM, sshd refuses accounts whose
+   * password is locked (`!` in shadow), which is how service accounts usually are.
+   */
+  usePam?: boolean;
+}
+
+export function unshareAvailable(): boolean {
+  return existsSync('/usr/bin/unshare') && existsSync('/usr/bin/mount');
 }
 
 function keygen(file: string, type = 'ed25519'): void {
@@ -83,7 +98,24 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   keygen(clientKey);
   keygen(wrongKey);
   keygen(otherHostKey);
-  await writeFile(join(dir, 'authorized_keys'), await readFile(`${clientKey}.pub`), { mode: 0o600 });
+  // sshd reads authorized_keys with the user's privileges: let a non-root user through.
+  await chmod(dir, 0o711);
+  await writeFile(join(dir, 'authorized_keys'), await readFile(`${clientKey}.pub`), { mode: 0o644 });
+  let chroot = options.chroot;
+  let overlayDir: string | undefined;
+  if (options.overlay) {
+    // Under /run: sshd wants every component of ChrootDirectory root-owned and not writable by
+    // others, which /tmp (1777) is not.
+    overlayDir = await mkdtemp('/run/vouch-sshd-overlay-');
+    for (const sub of ['upper', 'work', 'root']) await mkdir(join(overlayDir, sub));
+    for (const [path, file] of Object.entries(options.overlay.files)) {
+      const full = join(overlayDir, 'upper', path);
+      await mkdir(dirname(full), { recursive: true });
+      await writeFile(full, file.text, { mode: file.mode });
+      await chmod(full, file.mode);
+    }
+    chroot = join(overlayDir, 'root');
+  }
   const port = await freePort();
   const name = `[127.0.0.1]:${port}`;
   const publicPart = async (file: string) =>
@@ -104,13 +136,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
     'PermitRootLogin prohibit-password',
-    'UsePAM no',
+    `UsePAM ${options.usePam ? 'yes' : 'no'}`,
     'PrintMotd no',
     'PrintLastLog no',
     `AllowUsers ${(options.users ?? ['root']).join(' ')}`,
     // In-process SFTP: works inside a chroot that has no sftp-server binary at the same path.
     'Subsystem sftp internal-sftp',
-    ...(options.chroot ? [`ChrootDirectory ${options.chroot}`] : []),
+    ...(chroot ? [`ChrootDirectory ${chroot}`] : []),
     'LogLevel ERROR',
   ].join('\n');
   const configFile = join(dir, 'sshd_config');
@@ -118,7 +150,28 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   // sshd refuses to start without its privilege separation directory.
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   let log = '';
-  const child = spawn(SSHD, ['-D', '-e', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const sshdArgv = [SSHD, '-D', '-e', '-f', configFile];
+  const child =
+    options.overlay && overlayDir
+      ? spawn(
+          '/usr/bin/unshare',
+          [
+            '--mount',
+            '--propagation',
+            'private',
+            '--',
+            '/bin/sh',
+            '-ec',
+            // Positional parameters only: no path is ever spliced into the script.
+            'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/work" "$2/root"; mount -t proc proc "$2/root/proc"; shift 2; exec "$@"',
+            'sh',
+            options.overlay.lower,
+            overlayDir,
+            ...sshdArgv,
+          ],
+          { stdio: ['ignore', 'ignore', 'pipe'] },
+        )
+      : spawn(SSHD, sshdArgv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', (chunk: Buffer) => {
     if (log.length < 8192) log += chunk.toString('utf8');
   });
@@ -127,6 +180,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   } catch (error) {
     child.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });
+    if (overlayDir) await rm(overlayDir, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -145,6 +199,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
         });
       }
       await rm(dir, { recursive: true, force: true });
+      // The mounts went with the sshd's namespace; what is left is the upper layer.
+      if (overlayDir) await rm(overlayDir, { recursive: true, force: true });
     },
   };
 }
