@@ -190,6 +190,11 @@ export class SftpFiles {
     }
   }
 
+  /** statvfs@openssh.com: block counts in units of f_frsize. */
+  statvfs(path: string): Promise<{ f_frsize: number; f_blocks: number; f_bfree: number; f_bavail: number }> {
+    return this.call((done) => this.sftp.ext_openssh_statvfs(path, done));
+  }
+
   end(): void {
     this.sftp.end();
   }

@@ -8,8 +8,15 @@ import { posix } from 'node:path';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { VouchError } from '../../core/errors.js';
 import type { CommandValue, DirEntry, FileTreeValue, WalkValue } from '../../core/facts/fact-values.js';
-import { parseMountTable, planWalk } from '../mount-table.js';
-import type { ExecOptions, Transport, TransportStat, TreeOptions, WalkOptions } from '../transport.js';
+import { mountHolding, parseMountTable, planWalk } from '../mount-table.js';
+import type {
+  ExecOptions,
+  FilesystemStats,
+  Transport,
+  TransportStat,
+  TreeOptions,
+  WalkOptions,
+} from '../transport.js';
 import { WalkAccumulator } from '../walk/accumulator.js';
 import { findArguments, findOutputParser } from '../walk/find-walk.js';
 import {
@@ -282,6 +289,26 @@ export class SshTransport implements Transport {
       .filter((record) => record.length > 2)
       .map((record) => ({ name: record.slice(2), type: types[record[0] ?? ''] ?? 'unknown' }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async statfs(path: string): Promise<FilesystemStats | null> {
+    checkAbsolute(path);
+    let fs: Awaited<ReturnType<SftpFiles['statvfs']>>;
+    try {
+      fs = await this.files.statvfs(path);
+    } catch (error) {
+      if (isSftpMissing(error)) return null;
+      throw sftpError('statfs', path, error);
+    }
+    // As the local transport does: the options of the mount holding the path, from the mount table.
+    const table = await this.readFile('/proc/mounts', 16 * 1024 * 1024).catch(() => null);
+    return {
+      blockSize: fs.f_frsize,
+      blocks: fs.f_blocks,
+      blocksFree: fs.f_bfree,
+      blocksAvailable: fs.f_bavail,
+      mountOptions: mountHolding(parseMountTable(table?.data.toString('utf8') ?? ''), path)?.options ?? [],
+    };
   }
 
   /**

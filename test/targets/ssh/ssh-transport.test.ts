@@ -169,6 +169,27 @@ describe.skipIf(!sshdAvailable())('SSH transport on a real sshd', () => {
     await rm(base, { recursive: true, force: true });
   });
 
+  it('answers statfs (statvfs@openssh.com) like the local transport', async () => {
+    const statfs = local.statfs?.bind(local);
+    if (!statfs) throw new Error('the local transport answers statfs');
+    for (const path of ['/', tree, join(tree, 'dir/a.conf'), '/proc', '/nonexistent']) {
+      const [a, b] = [await statfs(path), await ssh.statfs(path)];
+      if (a === null) {
+        expect(b, path).toBeNull();
+        continue;
+      }
+      expect(b, path).toMatchObject({
+        blockSize: a.blockSize,
+        blocks: a.blocks,
+        mountOptions: a.mountOptions,
+      });
+      // Free space moves as other processes write; it must be the same order of magnitude.
+      expect(Math.abs((b?.blocksFree ?? 0) - a.blocksFree), path).toBeLessThanOrEqual(
+        Math.max(1000, a.blocks / 100),
+      );
+    }
+  });
+
   it('walks with remote find exactly like the local walk', async () => {
     const options = { knownUids: new Set([0]), knownGids: new Set([0]), roots: [tree] };
     const [a, b] = await Promise.all([local.walk({ ...options, walker: 'find' }), ssh.walk(options)]);
