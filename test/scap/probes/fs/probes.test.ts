@@ -144,6 +144,46 @@ describe('textfilecontent54 probe', () => {
   });
 });
 
+describe('facts that cannot be collected', () => {
+  // As root nothing is unreadable, so the failure is injected at the fact layer: the real
+  // provider answers every other request.
+  async function failing(kind: string, path: string) {
+    const real = contextFor(await openRootDirTransport(root));
+    return {
+      ...real,
+      fact: ((request: { kind: string; path?: string }) =>
+        request.kind === kind && request.path === path
+          ? Promise.resolve({ status: 'error', message: 'EACCES', sources: [] })
+          : real.fact(request as never)) as typeof real.fact,
+    };
+  }
+
+  it('an unreadable file: error flag with oscap-style message, other files still collected', async () => {
+    const ctx = await failing('file-text', '/etc/a.conf');
+    const collection = await textfilecontent54Probe.collect(
+      obj('textfilecontent54_object', {
+        path: { value: '/etc' },
+        filename: { value: '\\.conf$', operation: 'pattern match' },
+        pattern: { value: '^key=(\\d)$', operation: 'pattern match' },
+        instance: { value: '1', datatype: 'int' },
+      }),
+      ctx,
+    );
+    expect(collection.flag).toBe('error');
+    expect(collection.messages).toEqual(["open(): '/etc/a.conf' EACCES."]);
+    expect(paths(collection.items)).toEqual(['/etc/link.conf']);
+  });
+
+  it('an unlistable directory: error flag naming it', async () => {
+    const ctx = await failing('file-tree', '/etc');
+    const collection = await fileProbe.collect(
+      obj('file_object', { path: { value: '/etc' }, filename: { nil: true } }),
+      ctx,
+    );
+    expect(collection).toEqual({ flag: 'error', items: [], messages: ['cannot list /etc: EACCES'] });
+  });
+});
+
 describe('fixedPathPrefix (oscap extract_fixed_path_prefix)', () => {
   it.each([
     ['^/etc/audit/rules\\.d/.*\\.rules$', '/etc/audit/rules.d'],
