@@ -39,12 +39,12 @@ describe('vouch content info', () => {
     expect(r.stdout).toContain('standalone XCCDF document');
     expect(r.stdout).toContain('Benchmark xccdf_org.example_benchmark_test version 1.0: Test benchmark');
     expect(r.stdout).toContain('7 rules, 3 groups, 3 values; platform cpe:/o:example:os');
-    expect(r.stdout).toContain('    base           3 rules  Base  (1 complex-check only)\n');
+    expect(r.stdout).toContain('    base           3 rules  Base  (1 complex-check only, native 0/2)\n');
     expect(r.stdout).toContain(
-      '    child          2 rules  Child  (1 complex-check only, extends xccdf_org.example_profile_base)\n',
+      '    child          2 rules  Child  (1 complex-check only, extends xccdf_org.example_profile_base, native 0/1)\n',
     );
     expect(r.stdout).toContain(
-      '    groups         3 rules  Group selection  (1 complex-check only, 2 without check)\n',
+      '    groups         3 rules  Group selection  (1 complex-check only, 2 without check, native 0/0)\n',
     );
   });
 
@@ -95,9 +95,12 @@ describe('vouch content info', () => {
     const r = await vouch(['content', 'info', U2204, '--profile', 'cis_level1_server']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /cis_level1_server +189 rules {2}CIS Ubuntu 22\.04 Level 1 Server Benchmark {2}\(2 OCIL-only\)/,
+      /cis_level1_server +189 rules {2}CIS Ubuntu 22\.04 Level 1 Server Benchmark {2}\(2 OCIL-only, native 187\/187\)/,
     );
     expect(r.stdout).toContain('187 with an OVAL check');
+    // Every object type SSG's CIS profile reaches has a probe.
+    expect(r.stdout).toContain('native coverage: 187 of 187 OVAL-checked rules evaluated fully (100.0 %)');
+    expect(r.stdout).not.toContain('OVAL object type without a probe');
     expect(r.stdout).toMatch(/ind:textfilecontent54_test +69\n/);
     expect(r.stdout).toMatch(/unix:file_object +75\n/);
     expect(r.stdout).not.toContain('cis_level2_server');

@@ -73,7 +73,7 @@ function renderBenchmark(b: BenchmarkInfo, detailed: boolean): string[] {
       checks.otherOnly ? `${checks.otherOnly} other check systems only` : '',
       checks.none ? `${checks.none} without check` : '',
       p.extends ? `extends ${p.extends}` : '',
-      `native ${coverageLine(p)}`,
+      `native ${p.inventory.coverage.full}/${p.inventory.checks.oval}`,
     ].filter(Boolean);
     out.push(
       `    ${p.shortId.padEnd(width)}  ${String(p.selectedRules).padStart(4)} rules  ${p.title ?? ''}${notes.length ? `  (${notes.join(', ')})` : ''}`,
