@@ -108,14 +108,20 @@ function fromStats(stats: Stats): TransportStat {
 export class SftpFiles {
   private readonly limiter = new Limiter(MAX_IN_FLIGHT);
 
-  constructor(private readonly sftp: SFTPWrapper) {}
+  /** `loss` rejects when the connection is gone: pending requests fail with it instead of hanging. */
+  constructor(
+    private readonly sftp: SFTPWrapper,
+    private readonly loss: Promise<never>,
+  ) {}
 
   private call<T>(start: (done: (error: Error | null | undefined, value?: T) => void) => void): Promise<T> {
-    return this.limiter.run(
-      () =>
+    return this.limiter.run(() =>
+      Promise.race([
         new Promise<T>((resolve, reject) => {
           start((error, value) => (error ? reject(error) : resolve(value as T)));
         }),
+        this.loss,
+      ]),
     );
   }
 

@@ -90,13 +90,26 @@ export class SshTransport implements Transport {
     private readonly sudo: boolean,
   ) {
     this.description = `ssh ${label}${sudo ? ' (sudo)' : ''}`;
-    this.files = new SftpFiles(sftp);
-    // After connecting, a dropped link (keepalive timeout, reset) surfaces here; without a listener
-    // ssh2's 'error' event would crash the process. Pending requests fail with their own errors.
-    client.on('error', (error) => {
-      this.lost = new VouchError('SSH_CONNECTION_LOST', `ssh ${label}: connection lost (${error.message})`);
+    // ssh2 leaves SFTP requests and channels of a dropped connection pending forever: every
+    // request races this promise, which rejects once the link is gone (reset, closed by the
+    // server, or keepalives unanswered), so a scan fails with one clear error instead of hanging.
+    let signalLoss: (error: Error) => void = () => {};
+    this.loss = new Promise<never>((_resolve, reject) => {
+      signalLoss = reject;
     });
+    this.loss.catch(() => {}); // observed through the races; never an unhandled rejection
+    const lose = (reason: string) => {
+      if (this.lost || this.closed) return;
+      this.lost = new VouchError('SSH_CONNECTION_LOST', `ssh ${label}: connection lost (${reason})`);
+      signalLoss(this.lost);
+    };
+    // Without an 'error' listener ssh2 would crash the process on a dropped link.
+    client.on('error', (error) => lose(error.message));
+    client.on('close', () => lose('closed by the remote end'));
+    this.files = new SftpFiles(sftp, this.loss);
   }
+
+  private readonly loss: Promise<never>;
 
   /** Runs argv remotely (under sudo -n when `privileged`), bounded by the channel limiter. */
   private run(
@@ -120,7 +133,7 @@ export class SshTransport implements Transport {
         ? command
         : ['timeout', '-k', '5', `${Math.ceil(options.timeoutMs / 1000) + 1}s`, ...command];
     const full = options.privileged ? ['sudo', '-n', '--', ...timed] : timed;
-    return this.execLimiter.run(() => runRemote(this.client, full, options));
+    return this.execLimiter.run(() => Promise.race([runRemote(this.client, full, options), this.loss]));
   }
 
   /** A helper command under sudo: null when it reports a missing path, else stdout; throws otherwise. */

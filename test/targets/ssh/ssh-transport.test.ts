@@ -226,6 +226,26 @@ describe.skipIf(!sshdAvailable())('SSH connection failures are one line naming t
     throw new Error('connection unexpectedly succeeded');
   }
 
+  it('a dropped connection fails pending and later requests instead of hanging', async () => {
+    const transport = await openSshTransport({
+      url: sshd.url(),
+      privateKeyFile: sshd.clientKey,
+      knownHostsFile: sshd.knownHosts,
+    });
+    expect(await transport.lstat('/')).not.toBeNull();
+    const pending = transport.exec(['sleep', '20'], { timeoutMs: 60_000 });
+    // Kill the sshd processes serving this connection (children of our own listening sshd).
+    const sessions = execFileSync('pgrep', ['-P', String(sshd.pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    for (const pid of sessions) process.kill(Number(pid), 'SIGKILL');
+    const lost = /^ssh root@127\.0\.0\.1:\d+: connection lost/;
+    await expect(pending).rejects.toThrow(lost);
+    await expect(transport.readFile('/etc/hostname', 100)).rejects.toThrow(/connection lost/);
+    await expect(transport.exec(['true'], { timeoutMs: 1000 })).rejects.toThrow(lost);
+    await transport.close();
+  });
+
   it('unknown host key', async () => {
     const empty = join(scratch, 'empty_known_hosts');
     await writeFile(empty, '');

@@ -18,6 +18,8 @@ export function sshdAvailable(): boolean {
 
 export interface Sshd {
   port: number;
+  /** The listening sshd; each connection is served by a child of it. */
+  pid: number;
   dir: string;
   /** Private key authorized for root (and `extraUser`, if any). */
   clientKey: string;
@@ -185,6 +187,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   }
   return {
     port,
+    pid: child.pid as number,
     dir,
     clientKey,
     wrongKey,
