@@ -64,6 +64,8 @@ export interface TreeOptions {
   select?: 'all' | 'special';
   /** `auto` (default) uses GNU find when present, else the pure-Node lister; tests force one. */
   lister?: 'auto' | 'find' | 'node';
+  /** Parallel finds for an unbounded listing (default: the machine's cores; 1 = one find). */
+  workers?: number;
 }
 
 export interface ExecOptions {

@@ -8,7 +8,8 @@
  * under the link's path. A link back to one of its own ancestors is not followed (fts's FTS_DC).
  */
 import { spawn } from 'node:child_process';
-import { type BigIntStats, lstatSync, opendirSync, readFileSync, statSync } from 'node:fs';
+import { type BigIntStats, lstatSync, opendirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FileTreeValue, FileType, TreeEntry } from '../../core/facts/fact-values.js';
@@ -223,6 +224,78 @@ function findList(hostRoot: string, options: RawOptions): Promise<RawListing> {
   });
 }
 
+/** Real directories directly below `dir` (sorted), with their device numbers. */
+function subdirectories(dir: string): Array<{ path: string; dev: number }> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  const prefix = dir === '/' ? '/' : `${dir}/`;
+  const found: Array<{ path: string; dev: number }> = [];
+  for (const name of names) {
+    try {
+      const stats = lstatSync(prefix + name);
+      if (stats.isDirectory()) found.push({ path: prefix + name, dev: stats.dev });
+    } catch {
+      // vanished meanwhile
+    }
+  }
+  return found;
+}
+
+/**
+ * An unbounded find split over the cores, like the walk's parallelFindWalk: one find lists the
+ * first two levels, and the level-2 directories find would descend into (same pruning: other
+ * filesystems for `same`, non-local ones for `local`) are listed by a pool of finds. find is bound
+ * by one lstat per entry, so disjoint subtrees finish sooner on several cores.
+ */
+async function parallelFindList(hostRoot: string, options: RawOptions, workers: number): Promise<RawListing> {
+  if (options.maxDepth !== undefined || workers < 2) return findList(hostRoot, options);
+  const top = findList(hostRoot, { ...options, maxDepth: 2 });
+  let rootDev: number;
+  try {
+    rootDev = lstatSync(hostRoot).dev;
+  } catch {
+    return top;
+  }
+  const skipDevices = options.filesystems === 'local' ? nonLocalDevices() : new Set<number>();
+  const descends = (dev: number) =>
+    !skipDevices.has(dev) && (options.filesystems !== 'same' || dev === rootDev);
+  const subtrees: string[] = [];
+  for (const child of subdirectories(hostRoot)) {
+    if (!descends(child.dev)) continue;
+    for (const grandchild of subdirectories(child.path))
+      if (descends(grandchild.dev)) subtrees.push(grandchild.path);
+  }
+  // A few jobs per worker so one huge subtree does not leave the other cores idle.
+  const jobCount = Math.min(subtrees.length, workers * 3);
+  const jobs: string[][] = Array.from({ length: jobCount }, () => []);
+  subtrees.forEach((subtree, i) => {
+    jobs[i % jobCount]?.push(subtree);
+  });
+  const results: RawListing[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++] as string[];
+      for (const subtree of job) {
+        const listing = await findList(subtree, options);
+        // Depths are relative to the subtree root, two levels below hostRoot.
+        for (const entry of listing.entries) entry.depth += 2;
+        results.push(listing);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  const first = await top;
+  return {
+    entries: first.entries.concat(...results.map((listing) => listing.entries)),
+    visited: results.reduce((sum, listing) => sum + listing.visited, first.visited),
+  };
+}
+
 /** Devices of the host's non-local mounts (the Node lister's equivalent of find's -fstype). */
 function nonLocalDevices(): Set<number> {
   const devices = new Set<number>();
@@ -415,7 +488,7 @@ export async function listTree(
     const raw = lister
       ? await lister(hostDir, rawOptions)
       : useFind
-        ? await findList(hostDir, rawOptions)
+        ? await parallelFindList(hostDir, rawOptions, options.workers ?? availableParallelism())
         : await nodeList(hostDir, rawOptions);
     visited += raw.visited;
     for (const item of raw.entries) {

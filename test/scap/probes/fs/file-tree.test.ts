@@ -162,3 +162,33 @@ describe('sortTreeEntries', () => {
     ]);
   });
 });
+
+describe.runIf(hasFind)('parallel find listing', () => {
+  it.each<[string, Omit<TreeOptions, 'lister' | 'workers'>]>([
+    ['all', { path: '/' }],
+    ['same filesystem', { path: '/', filesystems: 'same' }],
+    ['local filesystems', { path: '/', filesystems: 'local' }],
+    ['special only', { path: '/', select: 'special' }],
+    ['following links', { path: '/', follow: true }],
+  ])('gives what one find gives: %s', async (_name, options) => {
+    const deep = await makeTree({
+      'a/b/c/d/ww': { text: '', mode: 0o666 },
+      'a/b/e/suid': { text: '', mode: 0o4755 },
+      'a/f/g/x': '',
+      'h/i/j/k': { text: '' },
+      'h/l/m': { dir: true, mode: 0o777 },
+      'h/l/link': { link: '../../a' },
+      'n/o': { text: '' },
+    });
+    try {
+      const transport = await openRootDirTransport(deep);
+      const one = await transport.listTree?.({ ...options, lister: 'find', workers: 1 });
+      const three = await transport.listTree?.({ ...options, lister: 'find', workers: 3 });
+      const strip = (v?: FileTreeValue) => ({ ...v, entries: v?.entries.map(({ atimeMs: _, ...e }) => e) });
+      expect(strip(three)).toEqual(strip(one));
+      expect(one?.entries.length).toBeGreaterThan(3);
+    } finally {
+      await removeTree(deep);
+    }
+  });
+});
