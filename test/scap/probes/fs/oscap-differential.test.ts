@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { openRootDirTransport } from '../../../../src/targets/root-dir.js';
 import { removeTree } from '../../../../src/targets/temp-tree.js';
 import { type OscapObject, type OscapObjectResult, oscapCollect } from '../system/helpers.js';
-import { type Case, type Ent, expectSameAsOscap, fileCase, hasOscap, textCase } from './cases.js';
+import { type Case, expectSameAsOscap, fileCase, hasOscap, textCase } from './cases.js';
 import { makeProbeTree } from './tree.js';
 
 const PM = 'pattern match';
