@@ -68,6 +68,10 @@ const REQUESTS: FactRequest[] = [
   { kind: 'systemd-unit', unit: 'avahi-daemon.service' },
   { kind: 'systemd-unit', unit: 'nothing.service' },
   { kind: 'sysctl-runtime', key: 'net.ipv4.ip_forward' },
+  { kind: 'file-tree', path: '/etc', maxDepth: 1 },
+  { kind: 'file-tree', path: '/etc/ssh', follow: true },
+  { kind: 'file-tree', path: '/etc/sysctl.d', select: 'special' },
+  { kind: 'file-tree', path: '/etc/nothing' },
 ];
 
 function toTree(files: FakeFiles): TreeSpec {
@@ -88,6 +92,12 @@ function comparable(result: FactResult): unknown {
   // Sizes, times and (without root) owners of a real tree are not modelled by the fake.
   for (const field of ['size', 'mtimeMs', 'atimeMs', 'ctimeMs', ...(isRoot ? [] : ['uid', 'gid'])])
     delete value[field];
+  if (Array.isArray(value.entries) && value.entries.some((e) => typeof e === 'object' && 'depth' in e)) {
+    value.entries = (value.entries as Array<Record<string, unknown>>).map(
+      ({ size: _s, atimeMs: _a, ctimeMs: _c, mtimeMs: _m, uid, gid, ...entry }) =>
+        isRoot ? { ...entry, uid, gid } : entry,
+    );
+  }
   return { status: 'ok', value };
 }
 
