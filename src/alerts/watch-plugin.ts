@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { AlertDispatcher, CloseResult, DispatcherOptions } from './dispatcher.js';
 import { ALERT_FLAG_SPECS } from './flags.js';
-import { type AlertSetup, createAlertDispatcher } from './setup.js';
+import type { AlertSetup } from './setup.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -27,6 +27,8 @@ export function alertsWatchPlugin(overrides: DispatcherOptions = {}): AlertsWatc
       }
     },
     async createSinks(flags) {
+      // Loaded on use: the channels (SMTP client and all) cost startup time for every command.
+      const { createAlertDispatcher } = await import('./setup.js');
       const dispatcher = await createAlertDispatcher(flags as AlertSetup, overrides);
       if (!dispatcher) return [];
       created.push(dispatcher);

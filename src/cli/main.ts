@@ -3,9 +3,9 @@
  * messages (stack traces only with --debug) and exit codes.
  */
 import { Command, CommanderError } from 'commander';
-import { alertsWatchPlugin } from '../alerts/index.js';
+import { alertsWatchPlugin } from '../alerts/watch-plugin.js';
 import { VouchError } from '../core/errors.js';
-import { TOOL_VERSION } from '../scan/run-scan.js';
+import { TOOL_VERSION } from '../version.js';
 import { registerContentCommand } from './commands/content.js';
 import { EXIT_ERROR, registerScanCommand } from './commands/scan.js';
 import { registerWatchCommand } from './commands/watch.js';

@@ -15,10 +15,17 @@ export { SENSITIVE_MASK } from './common.js';
 export type { Remediation, ReportOptions } from './options.js';
 export { renderHtml, renderJson, renderJunit, renderSarif, renderTable };
 
-export type Formatter = (result: ScanResult, options?: ReportOptions) => string;
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from './formats.js';
 
-export const REPORT_FORMATS = ['table', 'json', 'html', 'junit', 'sarif'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export {
+  isReportFormat,
+  REPORT_EXTENSIONS,
+  REPORT_FORMATS,
+  type ReportFormat,
+  reportFormatForPath,
+} from './formats.js';
+
+export type Formatter = (result: ScanResult, options?: ReportOptions) => string;
 
 export const formatters: Readonly<Record<ReportFormat, Formatter>> = {
   table: renderTable,
@@ -27,30 +34,6 @@ export const formatters: Readonly<Record<ReportFormat, Formatter>> = {
   junit: renderJunit,
   sarif: renderSarif,
 };
-
-/** Conventional file extension per format, for `--output` defaults and format inference. */
-export const REPORT_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
-  table: '.txt',
-  json: '.json',
-  html: '.html',
-  junit: '.xml',
-  sarif: '.sarif',
-};
-
-export function isReportFormat(format: string): format is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(format);
-}
-
-/** The format a file name implies (`report.sarif.json` -> sarif), or undefined. */
-export function reportFormatForPath(path: string): ReportFormat | undefined {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.sarif') || lower.endsWith('.sarif.json')) return 'sarif';
-  if (lower.endsWith('.html') || lower.endsWith('.htm')) return 'html';
-  if (lower.endsWith('.xml')) return 'junit';
-  if (lower.endsWith('.json')) return 'json';
-  if (lower.endsWith('.txt')) return 'table';
-  return undefined;
-}
 
 /** Renders a report; an unknown format is a user error that lists the known ones. */
 export function renderReport(format: string, result: ScanResult, options: ReportOptions = {}): string {

@@ -3,7 +3,6 @@
  * against a target, and assemble the result document. The CLI, the benchmark and (later) the agent
  * all scan through here.
  */
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createBuiltinRegistry } from '../checks/index.js';
 import { createFactProvider } from '../collectors/index.js';
@@ -21,6 +20,7 @@ import { type ResolvedProfile, resolveProfile, selectorMatches } from '../core/r
 import type { Rule } from '../core/rules/rule.js';
 import { parseVariableOverride, type VariableValue } from '../core/rules/variables.js';
 import type { Transport } from '../targets/transport.js';
+import { TOOL_VERSION } from '../version.js';
 
 export interface ScanOptions {
   transport: Transport;
@@ -48,10 +48,6 @@ export interface ScanSession {
   loadMs: number;
   target: ScanResult['target'];
 }
-
-const TOOL_VERSION: string = JSON.parse(
-  await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
-).version;
 
 /** Prepares everything a scan needs; `scanOnce` (or repeated `rescan`s) then run it. */
 export async function openScanSession(options: ScanOptions): Promise<ScanSession> {

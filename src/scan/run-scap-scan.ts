@@ -19,7 +19,7 @@ import { computeScores } from '../scap/report/score.js';
 import type { XccdfRun } from '../scap/results/model.js';
 import { loadTailoring } from '../scap/xccdf/tailoring.js';
 import type { Transport } from '../targets/transport.js';
-import { TOOL_VERSION } from './run-scan.js';
+import { TOOL_VERSION } from '../version.js';
 
 export interface ScapScanOptions {
   transport: Transport;

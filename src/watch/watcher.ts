@@ -29,9 +29,9 @@ import { SinkDispatcher } from './sink.js';
 import { buildSourceIndex, recollectedKeys, type SourceIndex, sourcesOf } from './source-index.js';
 import { type PathView, pathViewOf, planWatches, resolveEvent, type WatchedDir } from './watch-plan.js';
 
-export const DEFAULT_POLL_INTERVAL_MS = 30_000;
-export const DEFAULT_DEBOUNCE_MS = 100;
-export const DEFAULT_MAX_WAIT_MS = 500;
+export { DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS, DEFAULT_POLL_INTERVAL_MS } from './defaults.js';
+
+import { DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS, DEFAULT_POLL_INTERVAL_MS } from './defaults.js';
 
 export interface WatchOptions {
   /** Watch this offline root directory; default: this machine. Ignored when `transport` is given. */

@@ -5,9 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { VouchError } from '../../core/errors.js';
-import { isReportFormat, REPORT_FORMATS, renderReport, reportFormatForPath } from '../../outputs/index.js';
+import { isReportFormat, REPORT_FORMATS, reportFormatForPath } from '../../outputs/formats.js';
 import { runScapScan } from '../../scan/run-scap-scan.js';
-import { loadReportSource, writeArf, writeXccdfResults } from '../../scap/report/index.js';
 import { openTarget } from '../../targets/index.js';
 
 const SCAP_FORMATS = ['xccdf', 'arf'] as const;
@@ -50,12 +49,14 @@ export async function scapScanAction(
     });
     let report: string;
     if (format === 'xccdf' || format === 'arf') {
+      const { loadReportSource, writeArf, writeXccdfResults } = await import('../../scap/report/index.js');
       const source = await loadReportSource(scan.source);
       report =
         format === 'xccdf'
           ? writeXccdfResults(scan.evaluation.run, source)
           : writeArf(scan.evaluation.run, source);
     } else if (isReportFormat(format)) {
+      const { renderReport } = await import('../../outputs/index.js');
       report = renderReport(format, scan.result, {
         color: flags.color ?? (format === 'table' && !flags.output && process.stdout.isTTY === true),
         sensitiveVariables: [],

@@ -6,11 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { VouchError } from '../../core/errors.js';
-import { isReportFormat, REPORT_FORMATS, renderReport, reportFormatForPath } from '../../outputs/index.js';
-import { openScanSession, runSessionScan } from '../../scan/run-scan.js';
-import { openTarget, type SshTargetOptions } from '../../targets/index.js';
-import { createProgressBar } from '../progress.js';
-import { scapScanAction } from './scan-scap.js';
+import { isReportFormat, REPORT_FORMATS, reportFormatForPath } from '../../outputs/formats.js';
+import type { SshTargetOptions } from '../../targets/index.js';
 
 export const EXIT_PASS = 0;
 export const EXIT_ERROR = 1;
@@ -93,6 +90,7 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--color', 'force colours in the table output')
     .action(async (flags: ScanFlags) => {
       if (flags.datastream) {
+        const { scapScanAction } = await import('./scan-scap.js');
         await scapScanAction(flags.datastream, flags, setExitCode);
         return;
       }
@@ -107,6 +105,14 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
           `--format ${format}: unknown format (known: ${REPORT_FORMATS.join(', ')})`,
         );
       }
+      // The scan layers load on use, so `vouch --help` and SCAP scans do not pay for them.
+      const [{ openScanSession, runSessionScan }, { renderReport }, { openTarget }, { createProgressBar }] =
+        await Promise.all([
+          import('../../scan/run-scan.js'),
+          import('../../outputs/index.js'),
+          import('../../targets/index.js'),
+          import('../progress.js'),
+        ]);
       const transport = await openTarget({ root: flags.root, ssh: sshOptions(flags) });
       const progress = flags.progress ? createProgressBar(process.stderr) : { update() {}, done() {} };
       try {

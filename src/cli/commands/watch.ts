@@ -8,9 +8,9 @@
  */
 import type { Command } from 'commander';
 import { VouchError } from '../../core/errors.js';
+import { DEFAULT_DEBOUNCE_MS, DEFAULT_POLL_INTERVAL_MS } from '../../watch/defaults.js';
 import { formatDriftLine } from '../../watch/format.js';
 import type { DriftSink } from '../../watch/sink.js';
-import { DEFAULT_DEBOUNCE_MS, DEFAULT_POLL_INTERVAL_MS, startWatch } from '../../watch/watcher.js';
 import { EXIT_ERROR, EXIT_PASS } from './scan.js';
 
 /**
@@ -97,6 +97,7 @@ export function registerWatchCommand(
     const log = (line: string): void => {
       process.stderr.write(`vouch: ${line}\n`);
     };
+    const { startWatch } = await import('../../watch/watcher.js');
     const watch = startWatch({
       root: flags.root,
       profile: flags.profile,
