@@ -2,7 +2,8 @@
  * The SSH transport's primitives against a real sshd on loopback, compared with the local
  * transport reading the same temp tree; and the one-line errors of a connection that must fail.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -225,6 +226,36 @@ describe.skipIf(!sshdAvailable())('SSH connection failures are one line naming t
     }
     throw new Error('connection unexpectedly succeeded');
   }
+
+  it.skipIf(!existsSync('/usr/bin/ssh-agent'))('authenticates through an ssh-agent socket', async () => {
+    const socket = join(scratch, 'agent.sock');
+    const agent = spawn('/usr/bin/ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 100));
+      execFileSync('/usr/bin/ssh-add', ['-q', sshd.clientKey], {
+        env: { ...process.env, SSH_AUTH_SOCK: socket },
+      });
+      const transport = await openSshTransport({
+        url: sshd.url(),
+        agentSocket: socket,
+        knownHostsFile: sshd.knownHosts,
+      });
+      expect((await transport.exec(['id', '-u'], { timeoutMs: 20_000 })).stdout).toBe('0\n');
+      await transport.close();
+      // An agent holding only a refused key: the same one-line authentication error.
+      execFileSync('/usr/bin/ssh-add', ['-q', '-D'], {
+        env: { ...process.env, SSH_AUTH_SOCK: socket },
+        stdio: 'ignore',
+      });
+      execFileSync('/usr/bin/ssh-add', ['-q', sshd.wrongKey], {
+        env: { ...process.env, SSH_AUTH_SOCK: socket },
+      });
+      const error = await failure({ url: sshd.url(), agentSocket: socket, knownHostsFile: sshd.knownHosts });
+      expect(error.code).toBe('SSH_AUTH_FAILED');
+    } finally {
+      agent.kill('SIGTERM');
+    }
+  });
 
   it('a dropped connection fails pending and later requests instead of hanging', async () => {
     const transport = await openSshTransport({
