@@ -88,6 +88,11 @@ describe.skipIf(!sshdAvailable())('vouch scan --target ssh://', () => {
       /^vouch: ssh root@127\.0\.0\.1:\d+: authentication failed/,
     ],
     ['--ssh-sudo without --target', () => ['--ssh-sudo'], /--ssh-sudo needs --target/],
+    [
+      '--target with --datastream (not supported yet: it would scan this machine)',
+      () => ['--target', sshd.url(), '--datastream', '/nonexistent-ds.xml'],
+      /--target ssh:\/\/… cannot be combined with --datastream/,
+    ],
   ])('fails with one line for %s', async (_name, args, message) => {
     const run = await vouch(['scan', '--content', content, '--profile', 'app', '--no-progress', ...args()]);
     expect(run.code).toBe(1);
