@@ -18,8 +18,9 @@
  *   - `up`: the directory and its ancestors up to max_depth levels, the same way as `none`.
  * - An entry selected twice (a followed symlink, nested matching directories) is one item: oscap's
  *   item cache merges identical items.
- * - Multi-valued entities (from variables) are applied one value at a time and the selections
- *   united: oscap's probe framework substitutes each value of a var_ref separately.
+ * - Multi-valued entities (from variables): every value is a walk root, and a candidate must
+ *   satisfy the entity as var_check combines its values (oscap: var_check="all" over
+ *   `/etc/a.conf`, `/etc/sub/b.conf` selects nothing, "at least one" selects both).
  *
  * Departures: absolute symlinks resolve inside the target root (oscap-chroot resolves them on the
  * host); `local` means "not proc,
@@ -56,14 +57,10 @@ type TreeRequest = {
 
 const FILESYSTEMS = { all: 'all', local: 'local', defined: 'same' } as const;
 
-/** The entity restricted to one of its values (see "Multi-valued entities" above). */
+/** The entity restricted to one of its values: one walk root per value. */
 function eachValue(entity: ObjectEntitySpec): ObjectEntitySpec[] {
   if (entity.values.length <= 1) return [entity];
   return [...new Set(entity.values)].map((value) => ({ ...entity, values: [value], fromVariable: false }));
-}
-
-export function matchesAny(ctx: ProbeContext, entity: ObjectEntitySpec, candidate: string): boolean {
-  return eachValue(entity).some((single) => ctx.matches(single, candidate));
 }
 
 function isDirLike(entry: TreeEntry): boolean {
@@ -123,7 +120,8 @@ class Selector {
       if (single.operation === 'equals') {
         const tree = await this.tree({ path: value, maxDepth: 0 });
         const entry = tree?.entries[0];
-        if (entry && !isDirLike(entry)) this.add(entry, posix.basename(entry.path));
+        if (entry && !isDirLike(entry) && this.ctx.matches(filepath, entry.path))
+          this.add(entry, posix.basename(entry.path));
         continue;
       }
       const entries =
@@ -131,7 +129,7 @@ class Selector {
           ? await this.patternWalk(value)
           : ((await this.tree({ path: '/', follow: true, filesystems: this.filesystems }))?.entries ?? []);
       for (const entry of entries) {
-        if (!isDirLike(entry) && this.ctx.matches(single, entry.path))
+        if (!isDirLike(entry) && this.ctx.matches(filepath, entry.path))
           this.add(entry, posix.basename(entry.path));
       }
     }
@@ -144,7 +142,8 @@ class Selector {
       if (value === undefined) continue;
       if (single.operation === 'equals') {
         const entry = (await this.tree({ path: value, maxDepth: 0 }))?.entries[0];
-        if (entry && isDirLike(entry) && !dirs.has(entry.path)) dirs.set(entry.path, entry);
+        if (entry && isDirLike(entry) && this.ctx.matches(path, entry.path) && !dirs.has(entry.path))
+          dirs.set(entry.path, entry);
         continue;
       }
       const entries =
@@ -152,7 +151,7 @@ class Selector {
           ? await this.patternWalk(value)
           : ((await this.tree({ path: '/', follow: true, filesystems: this.filesystems }))?.entries ?? []);
       for (const entry of entries) {
-        if (isDirLike(entry) && this.ctx.matches(single, entry.path) && !dirs.has(entry.path))
+        if (isDirLike(entry) && this.ctx.matches(path, entry.path) && !dirs.has(entry.path))
           dirs.set(entry.path, entry);
       }
     }
@@ -172,7 +171,7 @@ class Selector {
     const tree = await this.tree({ path: dir.path, maxDepth: 1 });
     for (const entry of tree?.entries ?? []) {
       const name = posix.basename(entry.path);
-      if (entry.depth === 1 && entry.type !== 'dir' && matchesAny(this.ctx, filename, name))
+      if (entry.depth === 1 && entry.type !== 'dir' && this.ctx.matches(filename, name))
         this.add(entry, name);
     }
   }
@@ -216,7 +215,7 @@ class Selector {
       }
       if (entry.type === 'dir') continue;
       const name = posix.basename(entry.path);
-      if (!matchesAny(this.ctx, filename, name)) continue;
+      if (!this.ctx.matches(filename, name)) continue;
       this.add(entry, name);
     }
   }

@@ -4,6 +4,8 @@
  * the pattern applied to the whole text (text-match.ts), one item per match whose 1-based instance
  * number satisfies the `instance` entity.
  *
+ * Multi-valued `pattern` (a variable): each value is applied on its own (oscap: two patterns give
+ * the items of both); `instance` and the path entities obey var_check.
  * Items carry filepath, path, filename, pattern, instance, `line` (oscap fills it with the pattern),
  * text (the whole match) and one subexpression per capture group that took part in the match.
  * A file that cannot be read, or that is not valid UTF-8 (oscap compiles with PCRE_UTF8, so the
@@ -20,7 +22,7 @@ import {
   type ProbeItem,
 } from '../../oval-session/probe.js';
 import { textBehaviors } from './behaviors.js';
-import { type FileCandidate, matchesAny, selectFiles } from './select.js';
+import { type FileCandidate, selectFiles } from './select.js';
 import { type MatchOptions, matchInstances, type TextMatch } from './text-match.js';
 
 function textItem(filepath: string, pattern: string, instance: number, match: TextMatch): ProbeItem {
@@ -81,7 +83,7 @@ export const textfilecontent54Probe: OvalProbe = {
       }
       for (const pattern of new Set(patternEntity.values)) {
         matchInstances(read.value.text, pattern, options).forEach((match, i) => {
-          if (matchesAny(ctx, instance, String(i + 1))) items.push(textItem(filepath, pattern, i + 1, match));
+          if (ctx.matches(instance, String(i + 1))) items.push(textItem(filepath, pattern, i + 1, match));
         });
       }
     }

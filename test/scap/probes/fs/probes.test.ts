@@ -62,18 +62,35 @@ const paths = (items: Array<{ fields: Record<string, Array<{ value: string | und
 describe('file probe', () => {
   it.each<[string, ResolvedObject, string[]]>([
     [
-      // oscap substitutes each value of a var_ref separately, whatever var_check says.
-      'multi-valued filepath: each value',
-      obj('file_object', { filepath: { values: ['/etc/a.conf', '/etc/sub/b.conf', '/etc/missing'] } }),
+      // oscap-chroot, constant_variable [/etc/a.conf, /etc/sub/b.conf, /etc/missing]:
+      // var_check="at least one" collects both files, var_check="all" collects nothing.
+      'multi-valued filepath, var_check at least one',
+      obj('file_object', {
+        filepath: { values: ['/etc/a.conf', '/etc/sub/b.conf', '/etc/missing'], varCheck: 'at least one' },
+      }),
       ['/etc/a.conf', '/etc/sub/b.conf'],
     ],
     [
-      'multi-valued filename pattern',
+      'multi-valued filepath, var_check all',
+      obj('file_object', { filepath: { values: ['/etc/a.conf', '/etc/sub/b.conf', '/etc/missing'] } }),
+      [],
+    ],
+    [
+      'multi-valued filename pattern, var_check at least one',
+      obj('file_object', {
+        path: { value: '/etc' },
+        filename: { values: ['^a\\.', '^ww'], operation: 'pattern match', varCheck: 'at least one' },
+      }),
+      ['/etc/a.conf', '/etc/ww.conf'],
+    ],
+    [
+      // oscap-chroot: filename patterns [^a\., ^null] with var_check="all": does not exist.
+      'multi-valued filename pattern, var_check all',
       obj('file_object', {
         path: { value: '/etc' },
         filename: { values: ['^a\\.', '^ww'], operation: 'pattern match' },
       }),
-      ['/etc/a.conf', '/etc/ww.conf'],
+      [],
     ],
     [
       // The session's hint lets the listing keep only entries with special bits (and links).
@@ -126,11 +143,48 @@ describe('file probe', () => {
 });
 
 describe('textfilecontent54 probe', () => {
+  it.each<[string, Record<string, Ent>, string[]]>([
+    // oscap-chroot, all on "key=1\nkey=2\n": each pattern value on its own; instance obeys var_check.
+    [
+      'two pattern values: items of both',
+      {
+        pattern: { values: ['^key=(\\d)$', '^key=(2)$'], operation: 'pattern match' },
+        instance: { value: '1', datatype: 'int', operation: 'greater than or equal' },
+      },
+      ['1 key=1', '2 key=2', '1 key=2'],
+    ],
+    [
+      'instance values, at least one',
+      {
+        pattern: { value: '^key=(\\d)$', operation: 'pattern match' },
+        instance: { values: ['1', '2'], datatype: 'int', varCheck: 'at least one' },
+      },
+      ['1 key=1', '2 key=2'],
+    ],
+    [
+      'instance values, all',
+      {
+        pattern: { value: '^key=(\\d)$', operation: 'pattern match' },
+        instance: { values: ['1', '2'], datatype: 'int' },
+      },
+      [],
+    ],
+  ])('%s', async (_name, spec, expected) => {
+    const ctx = contextFor(await openRootDirTransport(root));
+    const collection = await textfilecontent54Probe.collect(
+      obj('textfilecontent54_object', { filepath: { value: '/data/k' }, ...spec }),
+      ctx,
+    );
+    expect(
+      collection.items.map((item) => `${item.fields.instance?.[0]?.value} ${item.fields.text?.[0]?.value}`),
+    ).toEqual(expected);
+  });
+
   it('reports an unreadable subject as an error flag and keeps other files', async () => {
     const ctx = contextFor(await openRootDirTransport(root));
     const collection = await textfilecontent54Probe.collect(
       obj('textfilecontent54_object', {
-        filepath: { values: ['/data/latin1', '/data/k'] },
+        filepath: { values: ['/data/latin1', '/data/k'], varCheck: 'at least one' },
         pattern: { value: '^key', operation: 'pattern match' },
         instance: { value: '1', datatype: 'int', operation: 'greater than or equal' },
       }),
