@@ -79,6 +79,8 @@ export class SshTransport implements Transport {
   readonly description: string;
   private readonly files: SftpFiles;
   private readonly execLimiter = new Limiter(MAX_EXEC_CHANNELS);
+  /** Rejects once the connection is gone (see the constructor). */
+  private readonly loss: Promise<never>;
   private lost: Error | undefined;
   private closed = false;
 
@@ -108,8 +110,6 @@ export class SshTransport implements Transport {
     client.on('close', () => lose('closed by the remote end'));
     this.files = new SftpFiles(sftp, this.loss);
   }
-
-  private readonly loss: Promise<never>;
 
   /** Runs argv remotely (under sudo -n when `privileged`), bounded by the channel limiter. */
   private run(
