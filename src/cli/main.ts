@@ -8,6 +8,7 @@ import { VouchError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { registerContentCommand } from './commands/content.js';
 import { EXIT_ERROR, registerScanCommand } from './commands/scan.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerWatchCommand } from './commands/watch.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     [alertsWatchPlugin()],
   );
   registerContentCommand(program);
+  registerServeCommand(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
