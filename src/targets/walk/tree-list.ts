@@ -457,6 +457,11 @@ export async function listTree(
   const entries: TreeEntry[] = [];
   let visited = 1;
   const target = own.type === 'symlink' ? await transport.stat(rootPath) : own;
+  // oscap skips a starting point that is itself on a non-local filesystem (path `/proc` with
+  // recurse_file_system="local" selects nothing). The mount table is this host's, so only the
+  // local listers (not a remote one) can tell.
+  if (options.filesystems === 'local' && lister === undefined && nonLocalDevices().has((target ?? own).dev))
+    return { path: options.path, exists: true, entries: [], visited };
   const rootEntry = toEntry(rootPath, 0, own);
   if (own.type === 'symlink') rootEntry.targetType = target?.type ?? null;
   if (!special || (own.mode & SPECIAL_BITS) !== 0) entries.push(rootEntry);
@@ -492,7 +497,8 @@ export async function listTree(
         : await nodeList(hostDir, rawOptions);
     visited += raw.visited;
     for (const item of raw.entries) {
-      const rest = item.hostPath.slice(hostDir.length);
+      // `/x/y` below hostDir (whose own path may be `/`, then it is the whole host path).
+      const rest = hostDir === '/' ? item.hostPath : item.hostPath.slice(hostDir.length);
       const path = joinPath(shownDir, rest);
       const entry: TreeEntry = {
         path,

@@ -24,7 +24,8 @@
  *
  * Departures: absolute symlinks resolve inside the target root (oscap-chroot resolves them on the
  * host); `local` means "not proc,
- * sysfs, autofs or a network filesystem" by mount type (oscap: by device, from the host's mtab).
+ * sysfs, autofs or a network filesystem" by mount type (oscap: by device, from the host's mtab);
+ * a starting point on such a filesystem selects nothing, as in oscap.
  */
 import { posix } from 'node:path';
 import type { FileTreeValue, TreeEntry } from '../../../core/facts/fact-values.js';
@@ -118,7 +119,7 @@ class Selector {
       const value = single.values[0];
       if (value === undefined) continue;
       if (single.operation === 'equals') {
-        const tree = await this.tree({ path: value, maxDepth: 0 });
+        const tree = await this.tree({ path: value, maxDepth: 0, filesystems: this.filesystems });
         const entry = tree?.entries[0];
         if (entry && !isDirLike(entry) && this.ctx.matches(filepath, entry.path))
           this.add(entry, posix.basename(entry.path));
@@ -141,7 +142,8 @@ class Selector {
       const value = single.values[0];
       if (value === undefined) continue;
       if (single.operation === 'equals') {
-        const entry = (await this.tree({ path: value, maxDepth: 0 }))?.entries[0];
+        const entry = (await this.tree({ path: value, maxDepth: 0, filesystems: this.filesystems }))
+          ?.entries[0];
         if (entry && isDirLike(entry) && this.ctx.matches(path, entry.path) && !dirs.has(entry.path))
           dirs.set(entry.path, entry);
         continue;

@@ -141,6 +141,13 @@ describe('file-tree', () => {
     expect(result.volatile).toBe(true);
   });
 
+  it.each(LISTERS)('lists the local host from / with absolute paths (%s)', async (lister) => {
+    const value = await createLocalTransport().listTree?.({ path: '/', maxDepth: 1, lister });
+    const paths = value?.entries.map((e) => e.path) ?? [];
+    expect(paths).toContain('/etc');
+    expect(paths.every((path) => path.startsWith('/'))).toBe(true);
+  });
+
   it('builds an argv (no shell) that prunes non-local filesystems but lists their mount points', () => {
     const argv = treeFindArguments('/r', { maxDepth: 3, filesystems: 'local', special: true });
     expect(argv.slice(0, 5)).toEqual(['/r', '-mindepth', '1', '-maxdepth', '3']);

@@ -3,6 +3,7 @@
  * express (variables, the session's hints, the local transport, errors) and unit tables for path
  * prefixes and oscap's match iteration (oscap-chroot results cited per row).
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedObject } from '../../../../src/scap/oval-session/probe.js';
 import { fileProbe, matchInstances, textfilecontent54Probe } from '../../../../src/scap/probes/fs/index.js';
@@ -127,6 +128,37 @@ describe('file probe', () => {
       { value: undefined, datatype: 'boolean', status: 'does not exist' },
     ]);
   });
+
+  // oscap 1.3.7 on this host (oscap oval eval): with recurse_file_system="local", path / max_depth 1
+  // lists /proc and /sys (not descended) and /dev (devtmpfs is local, walked); path /proc or /sys
+  // itself selects nothing.
+  it.runIf(readFileSync('/proc/mounts', 'utf8').includes(' /proc proc '))(
+    'local filesystems on the live host',
+    async () => {
+      const ctx = contextFor(createLocalTransport());
+      const local = { recurse: 'directories', recurse_direction: 'down', recurse_file_system: 'local' };
+      const dirs = (path: string, behaviors: Record<string, string>) =>
+        fileProbe.collect(
+          obj('file_object', { path: { value: path }, filename: { nil: true } }, behaviors),
+          ctx,
+        );
+      const top = paths((await dirs('/', { ...local, max_depth: '1' })).items);
+      expect(top).toEqual(expect.arrayContaining(['/', '/proc', '/sys', '/dev']));
+      expect(paths((await dirs('/proc', { ...local, max_depth: '0' })).items)).toEqual([]);
+      expect(
+        paths((await dirs('/proc', { ...local, max_depth: '0', recurse_file_system: 'all' })).items),
+      ).toEqual(['/proc']);
+      const procEntries = await fileProbe.collect(
+        obj(
+          'file_object',
+          { path: { value: '/' }, filename: { value: '^cmdline$', operation: 'pattern match' } },
+          { ...local, max_depth: '1' },
+        ),
+        ctx,
+      );
+      expect(paths(procEntries.items)).toEqual([]); // /proc/cmdline is below a non-local mount point
+    },
+  );
 
   it('refuses invalid behaviors and objects without a path', async () => {
     const ctx = contextFor(await openRootDirTransport(root));
