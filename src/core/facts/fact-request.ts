@@ -154,10 +154,10 @@ export interface FilesystemUsageRequest {
  * with its own lstat, at depth 0). `maxDepth` bounds the depth listed (1 = the entries of `path`);
  * unbounded when absent. `follow` descends into symlinks to directories (with a cycle guard), listing
  * their entries under the link's path. `filesystems`: `all` (default), `local` (do not descend into
- * proc, sysfs, autofs or network filesystems: oscap's `recurse_file_system="local"`) or `same` (stay on
- * the filesystem of `path`). `select: 'special'` lists only entries with the world-writable, setuid
- * or setgid bit (directories are still descended), so a `/`-wide walk ships only what a
- * world-writable or SUID rule can keep.
+ * proc, sysfs, autofs or network filesystems, and list nothing when `path` itself is on one: oscap's
+ * `recurse_file_system="local"`) or `same` (stay on the filesystem of `path`). `select: 'special'`
+ * lists only entries with the world-writable, setuid or setgid bit (directories are still
+ * descended), so a `/`-wide walk ships only what a world-writable or SUID rule can keep.
  */
 export interface FileTreeRequest {
   kind: 'file-tree';
