@@ -13,6 +13,7 @@ import { collectDirList } from './dir-list.js';
 import { collectDpkgStatus } from './dpkg-database.js';
 import { collectFileGlob } from './file-glob.js';
 import { collectFileText } from './file-text.js';
+import { collectFileTree } from './file-tree.js';
 import { collectFilesystemUsage } from './filesystem-usage.js';
 import { collectSysctlList, collectUname } from './kernel.js';
 import { collectNetworkInterfaces } from './network.js';
@@ -24,7 +25,6 @@ import { collectLoadedModules, collectMounts, collectSysctlRuntime } from './run
 import { collectStat } from './stat.js';
 import { collectSystemdUnit } from './systemd-unit.js';
 import { collectWalk } from './walk.js';
-import { collectFileTree } from './file-tree.js';
 
 export interface FactProviderOptions {
   /** Restrict or force the walker (tests, benchmarks); the default walks every local filesystem. */
