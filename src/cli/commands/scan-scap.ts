@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { VouchError } from '../../core/errors.js';
 import { isReportFormat, REPORT_FORMATS, reportFormatForPath } from '../../outputs/formats.js';
 import { runScapScan } from '../../scan/run-scap-scan.js';
-import { openTarget } from '../../targets/index.js';
+import { openTarget, type SshTargetOptions } from '../../targets/index.js';
 
 const SCAP_FORMATS = ['xccdf', 'arf'] as const;
 
@@ -21,6 +21,8 @@ export interface ScapScanFlags {
   tailoring?: string;
   benchmarkId?: string;
   color?: boolean;
+  /** `--target ssh://…`: evaluate the content on a remote host over SSH. */
+  ssh?: SshTargetOptions | undefined;
 }
 
 export async function scapScanAction(
@@ -36,7 +38,7 @@ export async function scapScanAction(
       `--format ${format}: unknown format (known: ${[...REPORT_FORMATS, ...SCAP_FORMATS].join(', ')})`,
     );
   }
-  const transport = await openTarget({ root: flags.root });
+  const transport = await openTarget({ root: flags.root, ssh: flags.ssh });
   try {
     const scan = await runScapScan({
       transport,

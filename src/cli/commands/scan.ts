@@ -90,16 +90,8 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--color', 'force colours in the table output')
     .action(async (flags: ScanFlags) => {
       if (flags.datastream) {
-        // The SCAP path opens its own target (this machine or --root); scanning the local host
-        // while the user named a remote one would report the wrong machine.
-        if (flags.target !== undefined) {
-          throw new VouchError(
-            'SSH_SCAP_UNSUPPORTED',
-            '--target ssh://… cannot be combined with --datastream yet: SCAP content scans this machine or --root DIR',
-          );
-        }
         const { scapScanAction } = await import('./scan-scap.js');
-        await scapScanAction(flags.datastream, flags, setExitCode);
+        await scapScanAction(flags.datastream, { ...flags, ssh: sshOptions(flags) }, setExitCode);
         return;
       }
       if (flags.tailoring) {

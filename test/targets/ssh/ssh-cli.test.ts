@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveOscap, strippedDatastream } from '../../scap/differential/oscap-reference.js';
 import { type Sshd, sshdAvailable, startSshd } from './sshd-harness.js';
 
 const VOUCH = fileURLToPath(new URL('../../../bin/vouch.js', import.meta.url));
@@ -76,6 +77,35 @@ describe.skipIf(!sshdAvailable())('vouch scan --target ssh://', () => {
     ]);
   });
 
+  it.skipIf(!haveOscap())('evaluates SCAP content over SSH as it does locally', async () => {
+    const ds = await strippedDatastream('debian11', dir);
+    const args = ['scan', '--datastream', ds, '--profile', 'standard', '--format', 'json', '--no-progress'];
+    const rules = [
+      '--rule',
+      'file_owner_etc_passwd',
+      '--rule',
+      'file_permissions_etc_shadow',
+      '--rule',
+      'package_nis_removed',
+    ];
+    const local = await vouch([...args, ...rules]);
+    const remote = await vouch([
+      ...args,
+      ...rules,
+      '--target',
+      sshd.url(),
+      '--ssh-key',
+      sshd.clientKey,
+      '--ssh-known-hosts',
+      sshd.knownHosts,
+    ]);
+    expect(remote.stderr).toBe(local.stderr);
+    const statuses = (out: string) =>
+      JSON.parse(out).results.map((r: { ruleId: string; status: string }) => [r.ruleId, r.status]);
+    expect(statuses(remote.stdout)).toEqual(statuses(local.stdout));
+    expect(JSON.parse(remote.stdout).target.kind).toBe('ssh');
+  });
+
   it.each([
     [
       'an unknown host key',
@@ -88,11 +118,6 @@ describe.skipIf(!sshdAvailable())('vouch scan --target ssh://', () => {
       /^vouch: ssh root@127\.0\.0\.1:\d+: authentication failed/,
     ],
     ['--ssh-sudo without --target', () => ['--ssh-sudo'], /--ssh-sudo needs --target/],
-    [
-      '--target with --datastream (not supported yet: it would scan this machine)',
-      () => ['--target', sshd.url(), '--datastream', '/nonexistent-ds.xml'],
-      /--target ssh:\/\/… cannot be combined with --datastream/,
-    ],
   ])('fails with one line for %s', async (_name, args, message) => {
     const run = await vouch(['scan', '--content', content, '--profile', 'app', '--no-progress', ...args()]);
     expect(run.code).toBe(1);
