@@ -30,6 +30,9 @@ export interface StartOptions {
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  /** Exposed so tests can await queued jobs (`worker.drain()`) instead of sleeping. */
+  worker: JobWorker;
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
@@ -99,6 +102,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     return {
       app,
       url: address,
+      worker,
+      scheduler,
       close: () => {
         closing ??= (async () => {
           await app.close();

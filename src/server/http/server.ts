@@ -96,7 +96,6 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     trustProxy: options.trustProxy ?? false,
     // Request ids in every log line and in 500 answers, so a user's report can be matched to logs.
     genReqId: () => crypto.randomUUID(),
-    requestIdLogLabel: 'requestId',
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -49,6 +49,8 @@ const CACHE_DIR = join(tmpdir(), 'vouch-http-test-content-cache');
 export async function openApi(
   backend: StorageBackend,
   overrides: Partial<Omit<BuildServerOptions, 'storage' | 'secrets' | 'sessions'>> = {},
+  /** Extra routes for a test, added before the server is ready. */
+  extend?: (app: FastifyInstance) => void,
 ): Promise<ApiHarness> {
   const opened = await backend.open({});
   const storage = opened.storage;
@@ -65,6 +67,7 @@ export async function openApi(
     rateLimit: { max: 100_000, loginMax: 1000 },
     ...overrides,
   });
+  extend?.(app);
   const worker = new JobWorker(storage, {
     handlers: scanJobHandlers({
       storage,

@@ -34,14 +34,12 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
         request.body,
         clock,
       );
-      return reply
-        .status(201)
-        .send({
-          token,
-          id: enrollmentToken.id,
-          prefix: enrollmentToken.prefix,
-          expiresAt: enrollmentToken.expiresAt,
-        });
+      return reply.status(201).send({
+        token,
+        id: enrollmentToken.id,
+        prefix: enrollmentToken.prefix,
+        expiresAt: enrollmentToken.expiresAt,
+      });
     },
   );
 
