@@ -112,8 +112,9 @@ const SPECIAL_BITS = 0o6002;
 /** type followed-type mode uid gid size atime ctime mtime dev ino depth path */
 const RECORD = '%y %Y %m %U %G %s %A@ %C@ %T@ %D %i %d %p\\0';
 
-export function treeFindArguments(hostRoot: string, options: RawOptions): string[] {
-  const argv = [hostRoot, '-mindepth', '1'];
+/** find's argv for one or several starting points (each listed below itself, depths relative to it). */
+export function treeFindArguments(hostRoots: string | readonly string[], options: RawOptions): string[] {
+  const argv = [...(typeof hostRoots === 'string' ? [hostRoots] : hostRoots), '-mindepth', '1'];
   if (options.maxDepth !== undefined) argv.push('-maxdepth', String(options.maxDepth));
   if (options.filesystems === 'same') argv.push('-xdev');
   if (options.filesystems === 'local') {
@@ -202,9 +203,9 @@ export function treeFindOutputParser(): { push(chunk: Buffer): void; listing(): 
   };
 }
 
-function findList(hostRoot: string, options: RawOptions): Promise<RawListing> {
+function findList(hostRoots: string | readonly string[], options: RawOptions): Promise<RawListing> {
   return new Promise((resolve, reject) => {
-    const child = spawn('find', treeFindArguments(hostRoot, options), {
+    const child = spawn('find', treeFindArguments(hostRoots, options), {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C' },
     });
@@ -280,12 +281,12 @@ async function parallelFindList(hostRoot: string, options: RawOptions, workers: 
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const job = jobs[next++] as string[];
-      for (const subtree of job) {
-        const listing = await findList(subtree, options);
-        // Depths are relative to the subtree root, two levels below hostRoot.
-        for (const entry of listing.entries) entry.depth += 2;
-        results.push(listing);
-      }
+      // One find per job, with all its subtrees as starting points: a process per subtree (there
+      // are hundreds under `/`) costs more in spawning than the listing itself.
+      const listing = await findList(job, options);
+      // Depths are relative to each subtree root, two levels below hostRoot.
+      for (const entry of listing.entries) entry.depth += 2;
+      results.push(listing);
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
