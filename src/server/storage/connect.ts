@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
+import { SqliteHandle } from './sqlite-handle.js';
 
 export type StorageConfig =
   | { kind: 'sqlite'; file: string }
@@ -39,7 +40,12 @@ export function connect(config: StorageConfig): { db: Kysely<Database>; dialect:
     database.pragma('foreign_keys = ON');
     // Another process (a CLI, a backup) holding the lock briefly should not fail requests.
     database.pragma('busy_timeout = 5000');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+    // The handle plugin lets the ingest fast path reach the driver (sqlite-handle.ts).
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database }),
+      plugins: [new SqliteHandle(database)],
+    });
+    return { db, dialect: 'sqlite' };
   }
   const pool = new pg.Pool({ connectionString: config.url, max: config.maxConnections ?? 10 });
   // An idle client dying (server restart, network blip) is emitted as 'error'; unhandled, that

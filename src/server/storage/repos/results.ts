@@ -1,18 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { ResultStatus, RuleResult, Severity } from '../../../core/results.js';
+import { insertRuleResultRows, ruleResultRows } from '../bulk-results.js';
 import { isId } from '../ids.js';
-import { fromJson, toJson } from '../json.js';
+import { fromJson } from '../json.js';
 import { decodeIntCursor, pageSize, toPage } from '../pagination.js';
 import type { RuleResultsTable } from '../schema.js';
 import { inTransaction } from '../tx.js';
 import type { Page, PageRequest, StoredRuleResult } from '../types.js';
 import type { RepoContext } from './context.js';
-
-/**
- * Rows per INSERT. 12 parameters a row: 500 rows stay far below SQLite's 32,766 and PostgreSQL's
- * 65,535 bound parameters while keeping round trips few for ~200-result scans.
- */
-const CHUNK = 500;
 
 export interface ResultFilter extends PageRequest {
   status?: ResultStatus | ResultStatus[];
@@ -54,23 +49,8 @@ export function resultsRepo(ctx: RepoContext) {
           .where('scan_id', '=', scanId)
           .executeTakeFirstOrThrow();
         const start = max === null ? 0 : Number(max) + 1;
-        for (let i = 0; i < results.length; i += CHUNK) {
-          const rows = results.slice(i, i + CHUNK).map((r, j) => ({
-            scan_id: scanId,
-            seq: start + i + j,
-            rule_id: r.ruleId,
-            title: r.title,
-            severity: r.severity,
-            status: r.status,
-            message: r.message,
-            evidence: toJson(r.evidence),
-            refs: toJson(r.references),
-            duration_ms: r.durationMs,
-            check_type: r.check.type,
-            check_version: r.check.version,
-          }));
-          await trx.insertInto('rule_results').values(rows).execute();
-        }
+        // The ingest fast path (bulk-results.ts): same rows, fewer statements.
+        await insertRuleResultRows(trx, ruleResultRows(scanId, start, results));
         return results.length;
       });
     },

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { ScanResult } from '../../../core/results.js';
+import { insertRuleResultRows, ruleResultRows } from '../bulk-results.js';
 import { isUniqueViolation, StorageError } from '../errors.js';
 import { isId } from '../ids.js';
 import { fromJson, toJson } from '../json.js';
@@ -204,7 +205,8 @@ export function scansRepo(ctx: RepoContext) {
               score: result.summary.score.default,
             })
             .execute();
-          await resultsRepo({ ...ctx, db: trx }).insertMany(row.id, result.results);
+          // The scan row was inserted just now in this transaction: its results start at seq 0.
+          await insertRuleResultRows(trx, ruleResultRows(row.id, 0, result.results));
         });
       } catch (err) {
         // Lost a race with a concurrent upload of the same key: that one's row is the answer.
