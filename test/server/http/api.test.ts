@@ -4,6 +4,9 @@
  * job worker, its results and reports, dashboard and trend, metrics, docs, health.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanJobHandlers } from '../../../src/server/http/scan-jobs.js';
+import { JobWorker } from '../../../src/server/jobs/index.js';
+import { Scheduler } from '../../../src/server/schedule/index.js';
 import { makeTree, removeTree } from '../../../src/targets/temp-tree.js';
 import { storageBackends } from '../storage/backends.js';
 import { scanResult } from '../storage/fixtures.js';
@@ -435,6 +438,50 @@ describe.each(backends)('HTTP API on $name', (backend) => {
       expect(
         (await api.request('GET', `/api/v1/scan-configs/${config.id}`, { token: as('auditor') })).statusCode,
       ).toBe(404);
+    }, 120_000);
+  });
+
+  describe('schedules', () => {
+    it('a due schedule starts one scan per target of its configuration, once, and the worker runs them', async () => {
+      const created = await api.request('POST', '/api/v1/scan-configs', {
+        token: as('operator'),
+        body: {
+          name: 'every minute',
+          profileId: 'cis-debian12-level1-server',
+          labelSelector: { tier: 'web' },
+          schedule: '* * * * *',
+        },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const configId = created.json().id as string;
+      // A scheduler whose clock is two minutes ahead finds the schedule due (no waiting).
+      const later = () => new Date(Date.now() + 120_000);
+      const scheduler = new Scheduler(api.storage, { clock: later });
+      const fired = await scheduler.tick();
+      expect(fired.filter((f) => f.scheduleName === `scan-config:${configId}`)).toHaveLength(1);
+      // A second scheduler at the same instant fires nothing more (exactly once).
+      expect((await new Scheduler(api.storage, { clock: later }).tick()).length).toBe(0);
+
+      // A worker on the same clock runs the fired job and the scan it starts.
+      const deps = api.app.deps;
+      const worker = new JobWorker(api.storage, {
+        handlers: scanJobHandlers({ ...deps, clock: later }),
+        clock: later,
+        pollMs: 3_600_000,
+      });
+      await worker.drain();
+      await worker.stop();
+      const scans = await api.request('GET', '/api/v1/scans?trigger=schedule', { token: as('auditor') });
+      const items = scans.json().items as Array<{ status: string; scanConfigId: string; targetId: string }>;
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({ status: 'completed', scanConfigId: configId });
+      const scheduledJobs = await api.storage.db
+        .selectFrom('jobs')
+        .select(['status'])
+        .where('kind', '=', 'scan.scheduled')
+        .execute();
+      expect(scheduledJobs).toEqual([{ status: 'succeeded' }]);
+      await api.request('DELETE', `/api/v1/scan-configs/${configId}`, { token: as('operator') });
     }, 120_000);
   });
 

@@ -230,6 +230,19 @@ describe('server behaviour (SQLite)', () => {
     expect(limited.json().error).toBe('rate_limited');
   });
 
+  it('protects /metrics with a bearer token when one is configured', async () => {
+    const guarded = await openApi(sqlite, { metricsToken: 'scrape-me-please' });
+    try {
+      expect((await guarded.request('GET', '/metrics')).statusCode).toBe(401);
+      expect((await guarded.request('GET', '/metrics', { token: 'wrong' })).statusCode).toBe(401);
+      const ok = await guarded.request('GET', '/metrics', { token: 'scrape-me-please' });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('vouch_agents_connected 0');
+    } finally {
+      await guarded.dispose();
+    }
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const res = await api.request('GET', '/api/v1/nope');
     expect(res.statusCode).toBe(404);
