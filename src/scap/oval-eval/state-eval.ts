@@ -8,7 +8,7 @@
  * variable that could not be computed compares `error`.
  */
 import type { OvalEntity, OvalOperator } from '../model/oval.js';
-import { compareValues } from './compare.js';
+import { compareValues, parseOvalInt } from './compare.js';
 import { existenceResult, type ItemStatus } from './existence.js';
 import { combineByCheck, combineByOperator, OvalEvalError, type OvalResult } from './result.js';
 import type { CollectionFlag } from './test-eval.js';
@@ -50,6 +50,8 @@ export function compareWithEntity(
     if (!v) throw new OvalEvalError(`variable ${entity.varRef} is not available`);
     // A variable that could not be computed makes the comparison undecidable, as in oscap.
     if (v.flag !== 'complete' && v.flag !== 'incomplete') return 'error';
+    const fast = equalsAnyFast(entity, v, collected);
+    if (fast !== undefined) return fast;
     const results = v.values.map((expected) =>
       compareValues(entity.datatype, entity.operation, collected, expected),
     );
@@ -57,6 +59,45 @@ export function compareWithEntity(
   }
   if (entity.value === undefined) return 'error';
   return compareValues(entity.datatype, entity.operation, collected, entity.value);
+}
+
+/**
+ * `equals` against a long multi-valued variable with var_check `at least one` (SSG's "uid is one
+ * of the accounts' uids" over every file of a walk) by set lookup instead of one comparison per
+ * value. Same answer as the OR of compareValues: true if any value equals, else error if any value
+ * (or the collected text) is not of the datatype, else false. Undefined = take the general path.
+ */
+const equalsIndexes = new WeakMap<VariableValues, Map<string, { keys: Set<string>; invalid: boolean }>>();
+
+function equalsKey(datatype: string, text: string): string | undefined {
+  if (datatype === 'string') return text;
+  return parseOvalInt(text)?.toString();
+}
+
+function equalsAnyFast(entity: StateEntity, v: VariableValues, collected: string): OvalResult | undefined {
+  if ((entity.operation ?? 'equals') !== 'equals' || entity.varCheck !== 'at least one') return undefined;
+  if ((entity.datatype !== 'int' && entity.datatype !== 'string') || v.values.length < 8) return undefined;
+  let byType = equalsIndexes.get(v);
+  if (!byType) {
+    byType = new Map();
+    equalsIndexes.set(v, byType);
+  }
+  let index = byType.get(entity.datatype);
+  if (!index) {
+    const keys = new Set<string>();
+    let invalid = false;
+    for (const value of v.values) {
+      const key = equalsKey(entity.datatype, value);
+      if (key === undefined) invalid = true;
+      else keys.add(key);
+    }
+    index = { keys, invalid };
+    byType.set(entity.datatype, index);
+  }
+  const key = equalsKey(entity.datatype, collected);
+  if (key === undefined) return 'error';
+  if (index.keys.has(key)) return 'true';
+  return index.invalid ? 'error' : 'false';
 }
 
 export function evaluateStateEntity(

@@ -441,6 +441,26 @@ export function sortTreeEntries<T extends { path: string }>(entries: T[]): T[] {
   return entries;
 }
 
+const LINK_CONCURRENCY = 32;
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /**
  * `lister` replaces the local find / Node listers (the SSH transport lists remotely); `transport`'s
  * lstat/stat must then report real dev and ino, which identify directories for loop detection.
@@ -494,9 +514,14 @@ export async function listTree(
     const raw = lister
       ? await lister(hostDir, rawOptions)
       : useFind
-        ? await parallelFindList(hostDir, rawOptions, options.workers ?? availableParallelism())
+        ? // Split over the cores only for the whole target: under a smaller directory the extra
+          // processes cost more to spawn than they save (a fixture's /usr/lib lists in ~20 ms).
+          shownDir === '/'
+          ? await parallelFindList(hostDir, rawOptions, options.workers ?? availableParallelism())
+          : await findList(hostDir, rawOptions)
         : await nodeList(hostDir, rawOptions);
     visited += raw.visited;
+    const listed: Array<{ entry: TreeEntry; item: RawEntry }> = [];
     for (const item of raw.entries) {
       // `/x/y` below hostDir (whose own path may be `/`, then it is the whole host path).
       const rest = hostDir === '/' ? item.hostPath : item.hostPath.slice(hostDir.length);
@@ -514,25 +539,33 @@ export async function listTree(
         mtimeMs: item.mtimeMs,
       };
       if (item.type === 'dir') dirIds.set(path, `${item.dev}:${item.ino}`);
-      if (item.type === 'symlink') {
-        // The lister's answer where the host resolves like the target; else the (confining)
-        // transport's. A directory is stat'ed anyway: following it needs its dev and ino.
-        const known = mapping.hostResolvesLinks === true && item.hostTargetType !== undefined;
-        const linked =
-          known && item.hostTargetType !== 'dir' ? null : await transport.stat(path).catch(() => null);
-        entry.targetType = known ? (item.hostTargetType ?? null) : (linked?.type ?? null);
-        const deeper = options.maxDepth === undefined || entry.depth < options.maxDepth;
-        if (options.follow && linked?.type === 'dir' && deeper) {
-          const id = `${linked.dev}:${linked.ino}`;
-          const sameFs = filesystems !== 'same' || linked.dev === target.dev;
-          if (!isAncestorId(path, id) && sameFs) {
-            dirIds.set(path, id);
-            pending.push({ shownDir: path, baseDepth: entry.depth });
-          }
-        }
-      }
+      listed.push({ entry, item });
       entries.push(entry);
     }
+    // Symlink targets, resolved concurrently (a root directory holds thousands of links, and one
+    // awaited stat after another left the process idle); then followed in listing order.
+    const links = listed.filter(({ item }) => item.type === 'symlink');
+    const resolved = await mapConcurrent(links, LINK_CONCURRENCY, async ({ entry, item }) => {
+      // The lister's answer where the host resolves like the target; else the (confining)
+      // transport's. A directory is stat'ed anyway: following it needs its dev and ino.
+      const known = mapping.hostResolvesLinks === true && item.hostTargetType !== undefined;
+      const linked =
+        known && item.hostTargetType !== 'dir' ? null : await transport.stat(entry.path).catch(() => null);
+      entry.targetType = known ? (item.hostTargetType ?? null) : (linked?.type ?? null);
+      return linked;
+    });
+    links.forEach(({ entry }, i) => {
+      const linked = resolved[i];
+      const deeper = options.maxDepth === undefined || entry.depth < options.maxDepth;
+      if (options.follow && linked?.type === 'dir' && deeper) {
+        const id = `${linked.dev}:${linked.ino}`;
+        const sameFs = filesystems !== 'same' || linked.dev === target.dev;
+        if (!isAncestorId(entry.path, id) && sameFs) {
+          dirIds.set(entry.path, id);
+          pending.push({ shownDir: entry.path, baseDepth: entry.depth });
+        }
+      }
+    });
   }
   sortTreeEntries(entries);
   return { path: options.path, exists: true, entries, visited };
