@@ -3,6 +3,8 @@
  * route's happy path, pagination and filters, a real scan of a small root filesystem run by the
  * job worker, its results and reports, dashboard and trend, metrics, docs, health.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanJobHandlers } from '../../../src/server/http/scan-jobs.js';
 import { JobWorker } from '../../../src/server/jobs/index.js';
@@ -439,6 +441,54 @@ describe.each(backends)('HTTP API on $name', (backend) => {
         (await api.request('GET', `/api/v1/scan-configs/${config.id}`, { token: as('auditor') })).statusCode,
       ).toBe(404);
     }, 120_000);
+  });
+
+  describe('fixture root filesystem', () => {
+    const fixtures = process.env.VOUCH_FIXTURES;
+    const hardened =
+      fixtures !== undefined && existsSync(join(fixtures, 'hardened', 'etc', 'os-release'))
+        ? join(fixtures, 'hardened')
+        : undefined;
+
+    it.skipIf(hardened === undefined)(
+      'scans the hardened Debian 12 fixture through the API and scores it higher than the small root',
+      async () => {
+        const target = await api.request('POST', '/api/v1/targets', {
+          token: as('operator'),
+          body: {
+            name: 'hardened-fixture',
+            labels: { fixture: 'hardened' },
+            connection: { root: hardened! },
+          },
+        });
+        expect(target.statusCode, target.body).toBe(201);
+        const started = await api.request('POST', '/api/v1/scans', {
+          token: as('operator'),
+          body: { targetId: target.json().id },
+        });
+        expect(started.statusCode).toBe(202);
+        await api.drain();
+        const scan = (
+          await api.request('GET', `/api/v1/scans/${started.json().id}`, { token: as('auditor') })
+        ).json();
+        expect(scan.status, scan.error).toBe('completed');
+        const small = (
+          await api.request('GET', '/api/v1/scans?trigger=manual&status=completed&limit=500', {
+            token: as('auditor'),
+          })
+        )
+          .json()
+          .items.find((s: { targetId: string; id: string }) => s.id !== scan.id);
+        expect(scan.score).toBeGreaterThan(small.score);
+        const failing = await api.request('GET', `/api/v1/scans/${scan.id}/results?status=fail&limit=500`, {
+          token: as('auditor'),
+        });
+        expect(failing.json().items.every((r: { evidence: unknown[] }) => Array.isArray(r.evidence))).toBe(
+          true,
+        );
+      },
+      300_000,
+    );
   });
 
   describe('schedules', () => {
