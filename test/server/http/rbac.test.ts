@@ -1,6 +1,6 @@
 /**
- * The RBAC walk (issue 5): EVERY route of the API, for every role (admin, operator, auditor),
- * without a token, and with another organisation's admin token. Expectations are written out per
+ * The RBAC walk (issue 5): EVERY route of the API, for every role (admin, operator, auditor), an
+ * operator-role API key, without a token, and with another organisation's admin token. Expectations are written out per
  * route (not derived from the RBAC table), and the walk checks that it covers every route the
  * server registers (from its OpenAPI document), so a new route without a row here fails the test.
  * Each call gets fresh resources, so destructive routes do not change what the next call sees.
@@ -13,8 +13,9 @@ import { type ApiHarness, openApi, ROLE_NAMES, type RoleName } from './harness.j
 
 const backends = await storageBackends();
 
-type Caller = RoleName | 'none' | 'otherOrg';
-const CALLERS: Caller[] = [...ROLE_NAMES, 'none', 'otherOrg'];
+/** `operatorKey`: an API key with the operator role, made by the operator. */
+type Caller = RoleName | 'operatorKey' | 'none' | 'otherOrg';
+const CALLERS: Caller[] = [...ROLE_NAMES, 'operatorKey', 'none', 'otherOrg'];
 
 interface Fixture {
   targetId: string;
@@ -312,7 +313,12 @@ async function freshFixture(api: ApiHarness, caller: Caller): Promise<Fixture> {
     body: { name: `config-${suffix}`, profileId: 'cis-debian12-level1-server', targetIds: [target.id] },
   });
   if (config.statusCode !== 201) throw new Error(config.body);
-  const keyOwner = caller === 'admin' || caller === 'operator' || caller === 'auditor' ? caller : 'admin';
+  const keyOwner =
+    caller === 'admin' || caller === 'operator' || caller === 'auditor'
+      ? caller
+      : caller === 'operatorKey'
+        ? 'operator'
+        : 'admin';
   const key = await api.request('POST', '/api/v1/api-keys', {
     token: api.tokens[keyOwner],
     body: { name: `key-${suffix}` },
@@ -329,9 +335,15 @@ async function freshFixture(api: ApiHarness, caller: Caller): Promise<Fixture> {
 
 describe.each(backends)('RBAC walk on $name', (backend) => {
   let api: ApiHarness;
+  let operatorKey: string;
 
   beforeAll(async () => {
     api = await openApi(backend);
+    const key = await api.request('POST', '/api/v1/api-keys', {
+      token: api.tokens.operator,
+      body: { name: 'walker' },
+    });
+    operatorKey = key.json().token;
   }, 60_000);
   afterAll(async () => {
     await api?.dispose();
@@ -359,19 +371,30 @@ describe.each(backends)('RBAC walk on $name', (backend) => {
           ? { ...fixture, scanId: (fixture as Fixture & { running: string }).running }
           : fixture;
       const token =
-        caller === 'none' ? null : caller === 'otherOrg' ? api.tokens.otherAdmin : api.tokens[caller];
+        caller === 'none'
+          ? null
+          : caller === 'otherOrg'
+            ? api.tokens.otherAdmin
+            : caller === 'operatorKey'
+              ? operatorKey
+              : api.tokens[caller];
       const url = route.url(f);
       const body = route.body?.(f);
       const res = await api.request(route.method, url, { token, ...(body !== undefined ? { body } : {}) });
       answers[caller] = res.statusCode;
+      const role = caller === 'operatorKey' ? 'operator' : caller;
       expected[caller] =
         caller === 'none'
           ? 401
           : caller === 'otherOrg'
             ? route.otherOrg
-            : (route.allowed as readonly string[]).includes(caller)
-              ? route.ok
-              : 403;
+            : // A key acts with its role, except that keys never manage keys (a leaked key
+              // must not mint a successor that survives its revocation).
+              caller === 'operatorKey' && route.path.startsWith('/api/v1/api-keys')
+              ? 403
+              : (route.allowed as readonly string[]).includes(role)
+                ? route.ok
+                : 403;
       if (caller === 'otherOrg') {
         // Whatever it answers, another organisation never sees organisation A's rows (an id it
         // sent itself may be echoed in a "not found").
