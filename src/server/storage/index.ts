@@ -9,6 +9,7 @@ import { agentsRepo } from './repos/agents.js';
 import { apiKeysRepo } from './repos/api-keys.js';
 import { auditRepo } from './repos/audit.js';
 import type { RepoContext } from './repos/context.js';
+import { dashboardRepo } from './repos/dashboard.js';
 import { enrollmentTokensRepo } from './repos/enrollment-tokens.js';
 import { organisationsRepo } from './repos/organisations.js';
 import { resultsRepo } from './repos/results.js';
@@ -23,6 +24,12 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.js';
 export type { AgentFilter } from './repos/agents.js';
 export type { ApiKeyFilter } from './repos/api-keys.js';
 export type { AuditFilter } from './repos/audit.js';
+export {
+  type DashboardSummary,
+  SCORE_RANGES,
+  type SummaryOptions,
+  type TrendPoint,
+} from './repos/dashboard.js';
 export type { EnrollmentTokenFilter } from './repos/enrollment-tokens.js';
 export type { ResultFilter } from './repos/results.js';
 export type { ScanFilter } from './repos/scans.js';
@@ -46,6 +53,7 @@ function repos(ctx: RepoContext) {
     apiKeys: apiKeysRepo(ctx),
     agents: agentsRepo(ctx),
     enrollmentTokens: enrollmentTokensRepo(ctx),
+    dashboard: dashboardRepo(ctx),
   };
 }
 

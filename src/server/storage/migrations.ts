@@ -286,7 +286,12 @@ const auth: Migration = {
 };
 
 export function migrationSet(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0002_auth': auth, '0003_job_queue': jobQueue };
+  return {
+    '0001_initial': initial(dialect),
+    '0002_auth': auth,
+    '0003_job_queue': jobQueue,
+    '0004_dashboard': dashboard,
+  };
 }
 
 /** Bring the schema to the latest version. Kysely takes a lock, so concurrent servers are safe. */
@@ -377,5 +382,37 @@ const jobQueue: Migration = {
       .on('schedules')
       .columns(['enabled', 'next_run_at'])
       .execute();
+  },
+};
+
+/**
+ * 0004: indexes for the dashboard (repos/dashboard.ts), measured in docs/benchmarks.md ("Server
+ * ingest and dashboard"). Index entries per scan are cheap (one scan per ~200 rule results); on
+ * rule_results the existing (scan_id, status, seq) index is replaced by one that also carries
+ * rule_id, not joined by a second one, so ingest writes the same number of b-tree entries a row.
+ */
+const dashboard: Migration = {
+  async up(db: AnyDb) {
+    // "Latest completed scan of each target": one index seek per target for max(id), however
+    // long the history (both dialects turn max() over an index prefix into a single probe).
+    await db.schema
+      .createIndex('scans_target_status')
+      .on('scans')
+      .columns(['target_id', 'status', 'id'])
+      .execute();
+    // Recent activity (scans a day by status): an index-only range scan over the days shown.
+    await db.schema
+      .createIndex('scans_org_created')
+      .on('scans')
+      .columns(['org_id', 'created_at', 'status'])
+      .execute();
+    // Top failing rules over the latest scans: (scan_id, 'fail') -> rule_id from the index alone.
+    // Same leading columns as before, so "failed results of this scan, page 3" still uses it.
+    await db.schema
+      .createIndex('rule_results_scan_status_rule')
+      .on('rule_results')
+      .columns(['scan_id', 'status', 'seq', 'rule_id'])
+      .execute();
+    await db.schema.dropIndex('rule_results_scan_status').execute();
   },
 };

@@ -18,6 +18,7 @@ import type {
   RootOperationNode,
   UnknownRow,
 } from 'kysely';
+import type { Database } from './schema.js';
 
 export class SqliteHandle implements KyselyPlugin {
   constructor(readonly database: SQLite.Database) {}
@@ -32,7 +33,7 @@ export class SqliteHandle implements KyselyPlugin {
 }
 
 /** The Database under a SQLite storage's Kysely instance or transaction; undefined otherwise. */
-export function sqliteDatabaseOf<DB>(db: Kysely<DB>): SQLite.Database | undefined {
+export function sqliteDatabaseOf(db: Kysely<Database>): SQLite.Database | undefined {
   for (const plugin of db.getExecutor().plugins) {
     if (plugin instanceof SqliteHandle) return plugin.database;
   }
