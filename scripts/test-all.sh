@@ -63,10 +63,17 @@ export VOUCH_TEST_REPORT
 mkdir -p "$ROOT/.cache"
 rm -f "$VOUCH_TEST_REPORT"
 npm run check
-# The plain closing line CI reads ("N passed, N failed"), from the JSON report Vitest wrote; printed
-# last, by finish().
+
+step "SCAP differential suite (Vouch vs oscap, run alone: it compares live filesystem state)"
+DIFF_REPORT="$ROOT/.cache/vitest-differential.json"
+rm -f "$DIFF_REPORT"
+VOUCH_TEST_REPORT="$DIFF_REPORT" npm run test:differential
+
+# The plain closing line CI reads ("N passed, N failed"), from the JSON reports Vitest wrote;
+# printed last, by finish().
 COUNTS=$(node -e '
-const r = require(process.argv[1]);
-console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
-' "$VOUCH_TEST_REPORT")
+const reports = process.argv.slice(1).map((file) => require(file));
+const sum = (key) => reports.reduce((n, r) => n + r[key], 0);
+console.log(`${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed, ${sum("numPendingTests") + sum("numTodoTests")} skipped`);
+' "$VOUCH_TEST_REPORT" "$DIFF_REPORT")
 STEP="done"

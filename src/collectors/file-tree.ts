@@ -11,7 +11,7 @@ import type { FileTreeRequest } from '../core/facts/fact-request.js';
 import type { FactResult } from '../core/facts/fact-result.js';
 import type { FileTreeValue, TreeEntry } from '../core/facts/fact-values.js';
 import type { Transport, TransportStat } from '../targets/transport.js';
-import { sortTreeEntries } from '../targets/walk/tree-list.js';
+import { keptByOwner, sortTreeEntries } from '../targets/walk/tree-list.js';
 import { collect } from './collector.js';
 import { WALK_TTL_MS } from './walk.js';
 
@@ -27,6 +27,8 @@ export function collectFileTree(
       ...(request.follow !== undefined ? { follow: request.follow } : {}),
       ...(request.filesystems !== undefined ? { filesystems: request.filesystems } : {}),
       ...(request.select !== undefined ? { select: request.select } : {}),
+      ...(request.uidNotIn !== undefined ? { uidNotIn: request.uidNotIn } : {}),
+      ...(request.gidNotIn !== undefined ? { gidNotIn: request.gidNotIn } : {}),
     };
     const value = transport.listTree
       ? await transport.listTree(options)
@@ -60,7 +62,8 @@ async function listThroughPrimitives(transport: Transport, request: FileTreeRequ
   const rootPath = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
   const own = await transport.lstat(rootPath);
   if (own === null) return { path: request.path, exists: false, entries: [], visited: 0 };
-  const keep = (stats: TransportStat) => request.select !== 'special' || (stats.mode & 0o6002) !== 0;
+  const keep = (stats: TransportStat) =>
+    (request.select !== 'special' || (stats.mode & 0o6002) !== 0) && keptByOwner(stats, request);
   const entries: TreeEntry[] = [];
   let visited = 1;
   const target = own.type === 'symlink' ? await transport.stat(rootPath) : own;

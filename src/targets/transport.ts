@@ -62,6 +62,9 @@ export interface TreeOptions {
   follow?: boolean;
   filesystems?: 'all' | 'local' | 'same';
   select?: 'all' | 'special';
+  /** Only entries whose uid / gid is none of these (see FileTreeRequest). */
+  uidNotIn?: readonly number[];
+  gidNotIn?: readonly number[];
   /** `auto` (default) uses GNU find when present, else the pure-Node lister; tests force one. */
   lister?: 'auto' | 'find' | 'node';
   /** Parallel finds for an unbounded listing (default: the machine's cores; 1 = one find). */

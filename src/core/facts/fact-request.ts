@@ -158,6 +158,8 @@ export interface FilesystemUsageRequest {
  * `recurse_file_system="local"`) or `same` (stay on the filesystem of `path`). `select: 'special'`
  * lists only entries with the world-writable, setuid or setgid bit (directories are still
  * descended), so a `/`-wide walk ships only what a world-writable or SUID rule can keep.
+ * `uidNotIn` / `gidNotIn` likewise list only entries whose owner / group is none of these ids
+ * (an unowned-files rule keeps nothing else).
  */
 export interface FileTreeRequest {
   kind: 'file-tree';
@@ -166,6 +168,8 @@ export interface FileTreeRequest {
   follow?: boolean;
   filesystems?: 'all' | 'local' | 'same';
   select?: 'all' | 'special';
+  uidNotIn?: number[];
+  gidNotIn?: number[];
 }
 
 export type FactRequest =

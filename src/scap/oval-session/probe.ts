@@ -51,7 +51,16 @@ export interface ResolvedObject {
    * item has the world-writable, setuid or setgid bit (an include filter requires one of them), so
    * a `/`-wide file object may list only such entries (`file-tree` with `select: 'special'`).
    */
-  hints: { specialModesOnly: boolean };
+  hints: {
+    specialModesOnly: boolean;
+    /**
+     * An exclude filter drops every item whose user_id (group_id) is one of these: a recursive
+     * file object may list only entries owned by none of them (`file-tree` `uidNotIn`/`gidNotIn`),
+     * which turns an unowned-files rule's half-million items into the few that matter.
+     */
+    excludeUids?: number[];
+    excludeGids?: number[];
+  };
 }
 
 /** One OVAL system-characteristics item. */

@@ -350,6 +350,7 @@ export class OvalSession {
     const includeStates = object.filters
       .filter((f) => f.action === 'include')
       .map((f) => this.doc.states.get(f.stateRef));
+    const owners = await this.excludedOwners(object);
     return {
       id: object.id,
       family: object.family,
@@ -358,8 +359,44 @@ export class OvalSession {
       behaviors: object.behaviors ?? {},
       hints: {
         specialModesOnly: includeStates.some((state) => state !== undefined && impliesSpecialMode(state)),
+        ...owners,
       },
     };
+  }
+
+  /**
+   * Owner ids an exclude filter is certain to drop: a state made of one `user_id` (`group_id`)
+   * entity, `equals` over ints, literal or a variable with var_check `at least one` — SSG's
+   * "owned by one of the accounts" filters. Anything else gives no hint (the filter still applies).
+   */
+  private async excludedOwners(
+    object: OvalObject,
+  ): Promise<{ excludeUids?: number[]; excludeGids?: number[] }> {
+    const out: { excludeUids?: number[]; excludeGids?: number[] } = {};
+    for (const filter of object.filters) {
+      if (filter.action !== 'exclude') continue;
+      const state = this.doc.states.get(filter.stateRef);
+      const entity = state?.entities.length === 1 ? state.entities[0] : undefined;
+      if (!entity || (entity.name !== 'user_id' && entity.name !== 'group_id')) continue;
+      if (entity.operation !== 'equals' || entity.datatype !== 'int') continue;
+      if ((entity.entityCheck ?? 'all') !== 'all') continue;
+      let values: string[];
+      if (entity.varRef !== undefined) {
+        if ((entity.varCheck ?? 'all') !== 'at least one') continue;
+        const variable = await this.variable(entity.varRef);
+        if (variable.flag !== 'complete' && variable.flag !== 'incomplete') continue;
+        values = variable.values;
+      } else {
+        if (entity.value === undefined) continue;
+        values = [entity.value];
+      }
+      // Only plain decimal ids: anything else compares as an error, which a pushdown cannot mimic.
+      if (values.length === 0 || !values.every((v) => /^\d{1,10}$/.test(v))) continue;
+      const ids = values.map(Number);
+      if (entity.name === 'user_id') out.excludeUids = [...(out.excludeUids ?? []), ...ids];
+      else out.excludeGids = [...(out.excludeGids ?? []), ...ids];
+    }
+    return out;
   }
 
   /** include keeps items matching the filter's state; exclude drops them (applied in order). */

@@ -99,6 +99,8 @@ export interface RawOptions {
   maxDepth: number | undefined;
   filesystems: 'all' | 'local' | 'same';
   special: boolean;
+  uidNotIn?: readonly number[] | undefined;
+  gidNotIn?: readonly number[] | undefined;
   /** The Node lister stats symlinks only when asked (find's `%Y` costs nothing extra). */
   resolveLinks?: boolean;
 }
@@ -109,6 +111,14 @@ export interface RawListing {
 }
 
 const SPECIAL_BITS = 0o6002;
+/** Owner pushdown (`uidNotIn` / `gidNotIn`): is the entry owned by none of the excluded ids? */
+export function keptByOwner(
+  owner: { uid: number; gid: number },
+  options: { uidNotIn?: readonly number[] | undefined; gidNotIn?: readonly number[] | undefined },
+): boolean {
+  return !options.uidNotIn?.includes(owner.uid) && !options.gidNotIn?.includes(owner.gid);
+}
+
 /** type followed-type mode uid gid size atime ctime mtime dev ino depth path */
 const RECORD = '%y %Y %m %U %G %s %A@ %C@ %T@ %D %i %d %p\\0';
 
@@ -125,7 +135,12 @@ export function treeFindArguments(hostRoots: string | readonly string[], options
   }
   // `-perm /6002`: world-writable, setuid or setgid; the other entries print an empty record so
   // `visited` stays exact at one byte each.
-  if (options.special) argv.push('(', '-perm', '/6002', '-printf', RECORD, '-o', '-printf', '\\0', ')');
+  const tests = [
+    ...(options.special ? ['-perm', '/6002'] : []),
+    ...(options.uidNotIn ?? []).flatMap((uid) => ['!', '-uid', String(uid)]),
+    ...(options.gidNotIn ?? []).flatMap((gid) => ['!', '-gid', String(gid)]),
+  ];
+  if (tests.length > 0) argv.push('(', ...tests, '-printf', RECORD, '-o', '-printf', '\\0', ')');
   else argv.push('-printf', RECORD);
   return argv;
 }
@@ -367,14 +382,16 @@ async function nodeList(hostRoot: string, options: RawOptions): Promise<RawListi
       if (!stats) continue;
       visited++;
       const mode = Number(stats.mode & 0o7777n);
-      if (!options.special || (mode & SPECIAL_BITS) !== 0) {
+      const uid = Number(stats.uid);
+      const gid = Number(stats.gid);
+      if ((!options.special || (mode & SPECIAL_BITS) !== 0) && keptByOwner({ uid, gid }, options)) {
         entries.push({
           hostPath: path,
           depth: depth + 1,
           type: fileTypeOfStats(stats),
           mode,
-          uid: Number(stats.uid),
-          gid: Number(stats.gid),
+          uid,
+          gid,
           size: Number(stats.size),
           atimeMs: Number(stats.atimeNs) / 1e6,
           ctimeMs: Number(stats.ctimeNs) / 1e6,
@@ -485,7 +502,7 @@ export async function listTree(
     return { path: options.path, exists: true, entries: [], visited };
   const rootEntry = toEntry(rootPath, 0, own);
   if (own.type === 'symlink') rootEntry.targetType = target?.type ?? null;
-  if (!special || (own.mode & SPECIAL_BITS) !== 0) entries.push(rootEntry);
+  if ((!special || (own.mode & SPECIAL_BITS) !== 0) && keptByOwner(own, options)) entries.push(rootEntry);
   if (target?.type !== 'dir' || options.maxDepth === 0)
     return { path: options.path, exists: true, entries, visited };
 
@@ -510,7 +527,14 @@ export async function listTree(
     if (real === null) continue;
     const hostDir = mapping.toHost(real);
     const maxDepth = options.maxDepth === undefined ? undefined : options.maxDepth - baseDepth;
-    const rawOptions = { maxDepth, filesystems, special, resolveLinks: mapping.hostResolvesLinks === true };
+    const rawOptions = {
+      maxDepth,
+      filesystems,
+      special,
+      uidNotIn: options.uidNotIn,
+      gidNotIn: options.gidNotIn,
+      resolveLinks: mapping.hostResolvesLinks === true,
+    };
     const raw = lister
       ? await lister(hostDir, rawOptions)
       : useFind

@@ -31,6 +31,7 @@ const EXPECTED: Record<string, string> = {
   'oval:t:def:5': 'true', // NOT def:2
   'oval:t:def:6': 'true', // a.conf's 1 is one of the constant's values
   'oval:t:def:7': 'false', // /srv holds a world-writable file
+  'oval:t:def:8': 'false', // /srv/sub/stray.txt belongs to uid 4242
 };
 
 let root: string;
@@ -46,6 +47,8 @@ beforeAll(async () => {
     '/home/alice': { dir: true, mode: 0o750 },
     '/srv/ok.txt': { text: 'fine\n', mode: 0o644 },
     '/srv/sub/open.txt': { text: 'open\n', mode: 0o666 },
+    '/srv/sub/stray.txt': { text: 'stray\n', mode: 0o644, uid: 4242 },
+    '/srv/alice.txt': { text: 'mine\n', mode: 0o644, uid: 1000 },
   });
   const source = parseScapSource(await readFile(OVAL_FILE, 'utf8'), OVAL_FILE);
   const content = [...source.components.values()][0]?.content;
@@ -100,6 +103,14 @@ describe('OVAL session', () => {
     const ww = session.run.objects.get('oval:t:obj:10');
     const paths = ww?.itemIds.map((id) => session.run.items.get(id)?.fields.filepath?.[0]?.value);
     expect(paths).toEqual(['/srv/sub/open.txt']);
+  });
+
+  it('lists only entries owned by none of the excluded uids (and keeps the unowned one)', async () => {
+    const { session } = await evaluateWithVouch();
+    const unowned = session.run.objects.get('oval:t:obj:11');
+    const paths = unowned?.itemIds.map((id) => session.run.items.get(id)?.fields.filepath?.[0]?.value);
+    expect(paths).toEqual(['/srv/sub/stray.txt']);
+    expect(session.factKeys().some((key) => key.includes('uidNotIn=[0,1000]'))).toBe(true);
   });
 
   it('turns an object type without a probe into an error naming it', async () => {

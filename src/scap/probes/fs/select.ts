@@ -64,6 +64,10 @@ function eachValue(entity: ObjectEntitySpec): ObjectEntitySpec[] {
   return [...new Set(entity.values)].map((value) => ({ ...entity, values: [value], fromVariable: false }));
 }
 
+function sortedIds(ids: readonly number[] | undefined): number[] | undefined {
+  return ids && ids.length > 0 ? [...new Set(ids)].sort((a, b) => a - b) : undefined;
+}
+
 function isDirLike(entry: TreeEntry): boolean {
   return entry.type === 'dir' || (entry.type === 'symlink' && entry.targetType === 'dir');
 }
@@ -77,6 +81,7 @@ class Selector {
     private readonly ctx: ProbeContext,
     private readonly behaviors: FileBehaviors,
     private readonly specialOnly: boolean,
+    private readonly owners: { excludeUids?: number[]; excludeGids?: number[] } = {},
   ) {}
 
   async tree(request: TreeRequest): Promise<FileTreeValue | null> {
@@ -184,18 +189,24 @@ class Selector {
     // Only entries with special bits can survive the session's filters: let find drop the rest.
     // Needs every real directory descended, so reachability never depends on an unlisted parent.
     const select = this.specialOnly && recurseDirectories ? 'special' : 'all';
+    // The same for owners an exclude filter drops (ids sorted: one fact key per set).
+    const uidNotIn = recurseDirectories ? sortedIds(this.owners.excludeUids) : undefined;
+    const gidNotIn = recurseDirectories ? sortedIds(this.owners.excludeGids) : undefined;
+    const pushedDown = select === 'special' || uidNotIn !== undefined || gidNotIn !== undefined;
     const tree = await this.tree({
       path: dir.path,
       ...(unlimited ? {} : { maxDepth: maxDepth + 1 }),
       follow: recurseSymlinks,
       filesystems: this.filesystems,
       select,
+      ...(uidNotIn ? { uidNotIn } : {}),
+      ...(gidNotIn ? { gidNotIn } : {}),
     });
     if (!tree) return;
     // Whether entries below a listed directory were reached by oscap's recursion rules.
     const descended = new Set<string>([tree.entries[0]?.path ?? dir.path]);
     const reachable = (entry: TreeEntry): boolean =>
-      entry.depth <= 1 || select === 'special' || descended.has(posix.dirname(entry.path));
+      entry.depth <= 1 || pushedDown || descended.has(posix.dirname(entry.path));
     for (const entry of tree.entries) {
       if (entry.depth === 0) {
         if (filename.nil && isDirLike(entry)) this.add(entry, null);
@@ -243,7 +254,10 @@ export async function selectFiles(
   ctx: ProbeContext,
   behaviors: FileBehaviors,
 ): Promise<Selection> {
-  const selector = new Selector(ctx, behaviors, object.hints?.specialModesOnly === true);
+  const selector = new Selector(ctx, behaviors, object.hints?.specialModesOnly === true, {
+    ...(object.hints?.excludeUids ? { excludeUids: object.hints.excludeUids } : {}),
+    ...(object.hints?.excludeGids ? { excludeGids: object.hints.excludeGids } : {}),
+  });
   const filepath = object.entities.get('filepath');
   const path = object.entities.get('path');
   const filename = object.entities.get('filename');

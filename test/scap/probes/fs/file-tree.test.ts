@@ -27,6 +27,7 @@ beforeAll(async () => {
     'etc/loop': { link: '.' }, // a link to its own directory: never followed
     'etc/name with space': '',
     'opt/x': 'x\n',
+    'srv/stray': { text: 's\n', uid: 4242, gid: 4343 },
   });
 });
 afterAll(() => removeTree(root));
@@ -60,6 +61,10 @@ describe.each(LISTERS)('file-tree via %s', (lister) => {
       ],
     ],
     ['a file root', { path: '/etc/a.conf' }, ['0 file /etc/a.conf']],
+    // The owner pushdown: only entries whose uid (gid) is none of the given ids.
+    ['uidNotIn', { path: '/srv', uidNotIn: [0, 1000] }, ['1 file /srv/stray']],
+    ['gidNotIn', { path: '/srv', gidNotIn: [0] }, ['1 file /srv/stray']],
+    ['uidNotIn keeps nothing owned', { path: '/srv', uidNotIn: [0, 4242] }, []],
     [
       'a symlinked root is followed',
       { path: '/etc/dirlink' },
