@@ -410,8 +410,16 @@ const backends = BACKENDS.filter((b) => b === 'sqlite' || (b === 'postgres' && !
 const ingestRows = [];
 const dashboardRows = [];
 for (const kind of backends) {
-  ingestRows.push(await ingest(kind));
-  if (process.env.SKIP_DASHBOARD !== '1') dashboardRows.push(await dashboardBench(kind));
+  const row = await ingest(kind);
+  ingestRows.push(row);
+  console.error(`bench/ingest.js: ${kind} ingest ${Math.round(row.resultsPerSecond)} results/s`);
+  if (process.env.SKIP_DASHBOARD !== '1') {
+    const dash = await dashboardBench(kind);
+    dashboardRows.push(dash);
+    console.error(
+      `bench/ingest.js: ${kind} dashboard seeded in ${Math.round(dash.seedSeconds)} s, summary p95 ${dash.summary.p95Ms.toFixed(1)} ms`,
+    );
+  }
 }
 
 const int = (n) => Math.round(n).toLocaleString('en-US');

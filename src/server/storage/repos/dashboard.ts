@@ -96,20 +96,32 @@ export function dashboardRepo(ctx: RepoContext) {
       );
 
   const scores = async (orgId: string) => {
+    // The score is fetched by primary key per target (a correlated subquery), not by joining
+    // scans: PostgreSQL would hash-join against every scan of the history.
     const row = await ctx.db
       .with('latest', () => latestScans(orgId))
-      .selectFrom('latest')
-      .innerJoin('scans', 'scans.id', 'latest.scan_id')
-      .where('scans.score', 'is not', null)
+      .with('latest_scores', (db) =>
+        db
+          .selectFrom('latest')
+          .select((eb) =>
+            eb
+              .selectFrom('scans')
+              .select('scans.score')
+              .whereRef('scans.id', '=', 'latest.scan_id')
+              .as('score'),
+          ),
+      )
+      .selectFrom('latest_scores')
       .select((eb) => [
-        eb.fn.countAll().as('scanned'),
-        eb.fn.avg('scans.score').as('average'),
+        // count(score) skips targets without a scored completed scan.
+        eb.fn.count('score').as('scanned'),
+        eb.fn.avg('score').as('average'),
         ...SCORE_RANGES.map(({ min, max }, i) =>
           eb.fn
             .sum(
               eb
                 .case()
-                .when(eb.and([eb('scans.score', '>=', min), eb('scans.score', '<', max)]))
+                .when(eb.and([eb('score', '>=', min), eb('score', '<', max)]))
                 .then(eb.lit(1))
                 .else(eb.lit(0))
                 .end(),
