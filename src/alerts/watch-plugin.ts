@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { AlertDispatcher, CloseResult, DispatcherOptions } from './dispatcher.js';
-import { ALERT_FLAG_SPECS } from './flags.js';
+import { ALERT_FLAG_SPECS } from './flag-specs.js';
 import type { AlertSetup } from './setup.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];

@@ -6,18 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { CheckTypeRegistry } from '../core/checks/registry.js';
 import type { Profile } from '../core/rules/profile.js';
 import type { Rule } from '../core/rules/rule.js';
 import type { VariableDefinition } from '../core/rules/variables.js';
+import { defaultCacheDir } from './cache-dir.js';
 import { type Content, listYamlFiles, loadContent } from './loader.js';
 
-export function defaultCacheDir(): string {
-  if (process.env.VOUCH_CACHE_DIR) return process.env.VOUCH_CACHE_DIR;
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'vouch');
-}
+export { defaultCacheDir } from './cache-dir.js';
 
 interface CachedContent {
   rules: Rule[];

@@ -5,7 +5,6 @@ import { VouchError } from '../core/errors.js';
 import { createLocalTransport } from './local.js';
 import { openRootDirTransport } from './root-dir.js';
 import type { SshTargetOptions } from './ssh/ssh-options.js';
-import { openSshTransport } from './ssh/ssh-transport.js';
 import type { Transport } from './transport.js';
 
 export interface TargetOptions {
@@ -22,12 +21,15 @@ export async function openTarget(options: TargetOptions = {}): Promise<Transport
       '--root and --target ssh://… name two different targets; give one',
     );
   }
-  if (options.ssh !== undefined) return openSshTransport(options.ssh);
+  if (options.ssh !== undefined) {
+    // Loaded on use: the SSH client (ssh2 and its crypto) costs every other scan startup time.
+    const { openSshTransport } = await import('./ssh/ssh-transport.js');
+    return openSshTransport(options.ssh);
+  }
   return options.root === undefined ? createLocalTransport() : openRootDirTransport(options.root);
 }
 
 export { createLocalTransport, LocalTransport } from './local.js';
 export { openRootDirTransport, RootDirTransport } from './root-dir.js';
 export type { SshTargetOptions } from './ssh/ssh-options.js';
-export { openSshTransport, SshTransport } from './ssh/ssh-transport.js';
 export type { ExecOptions, Transport, TransportStat, WalkOptions } from './transport.js';

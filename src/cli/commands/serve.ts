@@ -5,7 +5,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { VouchError } from '../../core/errors.js';
-import { startServer } from '../../server/http/runtime.js';
 
 function port(text: string): number {
   const value = Number(text);
@@ -24,6 +23,8 @@ export function registerServeCommand(program: Command): void {
     .option('--data-dir <dir>', 'SQLite file, keys and caches (default $VOUCH_DATA_DIR or ./vouch-data)')
     .action(async (opts: { host: string; port: string; dataDir?: string }) => {
       const dataDir = resolve(opts.dataDir ?? process.env.VOUCH_DATA_DIR ?? 'vouch-data');
+      // The server stack (Fastify, storage drivers, auth) loads only for `vouch serve`.
+      const { startServer } = await import('../../server/http/runtime.js');
       const server = await startServer({ host: opts.host, port: port(opts.port), dataDir });
       await new Promise<void>((done) => {
         const stop = (signal: NodeJS.Signals) => {

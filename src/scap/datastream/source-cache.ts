@@ -9,10 +9,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { defaultCacheDir } from '../../content/content-cache.js';
+import { defaultCacheDir } from '../../content/cache-dir.js';
 import type { ScapSource } from '../model/datastream.js';
 import { MAX_XML_BYTES } from '../xml/xml-tree.js';
-import { loadScapSource } from './parse-source.js';
 
 /** Bump when the model's shape changes, so caches written by older versions are not read. */
 export const SOURCE_MODEL_VERSION = 4;
@@ -22,15 +21,21 @@ export interface SourceCacheOptions {
   cacheDir?: string | null;
 }
 
+/** The XML parser and model builders load only on a cache miss. */
+async function parse(path: string): Promise<ScapSource> {
+  const { loadScapSource } = await import('./parse-source.js');
+  return loadScapSource(path);
+}
+
 export async function loadScapSourceCached(
   path: string,
   options: SourceCacheOptions = {},
 ): Promise<ScapSource> {
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
-  if (cacheDir === null) return loadScapSource(path);
+  if (cacheDir === null) return parse(path);
   const bytes = await readFile(path);
   // Oversized input gets the parser's own refusal (and is never hashed into the cache).
-  if (bytes.length > MAX_XML_BYTES) return loadScapSource(path);
+  if (bytes.length > MAX_XML_BYTES) return parse(path);
   const hash = createHash('sha256').update(bytes).digest('hex');
   const file = join(cacheDir, `scap-v${SOURCE_MODEL_VERSION}-${hash}.bin`);
   try {
@@ -42,7 +47,7 @@ export async function loadScapSourceCached(
   } catch {
     // Missing or unreadable: parse and rewrite.
   }
-  const source = await loadScapSource(path);
+  const source = await parse(path);
   try {
     await mkdir(cacheDir, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
