@@ -29,6 +29,7 @@ export function collectFileTree(
       ...(request.select !== undefined ? { select: request.select } : {}),
       ...(request.uidNotIn !== undefined ? { uidNotIn: request.uidNotIn } : {}),
       ...(request.gidNotIn !== undefined ? { gidNotIn: request.gidNotIn } : {}),
+      ...(request.classifyLinks !== undefined ? { classifyLinks: request.classifyLinks } : {}),
     };
     const value = transport.listTree
       ? await transport.listTree(options)
@@ -81,7 +82,7 @@ async function listThroughPrimitives(transport: Transport, request: FileTreeRequ
       visited++;
       const entry = entryOf(path, depth, stats);
       let linked: TransportStat | null = null;
-      if (stats.type === 'symlink') {
+      if (stats.type === 'symlink' && (request.follow || request.classifyLinks !== false)) {
         linked = await transport.stat(path).catch(() => null);
         entry.targetType = linked?.type ?? null;
       }

@@ -1,22 +1,15 @@
 /**
  * `packages`: the installed packages, from dpkg's status file or, on rpm systems, from `rpm -qa`.
  */
+
 import type { FactResult } from '../core/facts/fact-result.js';
+import { RPM_DATABASE_FILES } from '../core/facts/package-databases.js';
 import type { Transport } from '../targets/transport.js';
 import { collect, MAX_DATABASE_BYTES, type Outcome } from './collector.js';
 import { parseDpkgStatus, parseRpmQuery, RPM_QUERY_FORMAT } from './dpkg-status.js';
 import { readWholeText } from './read-text.js';
 
 export const DPKG_STATUS = '/var/lib/dpkg/status';
-
-/** rpm database files, newest layout first (sqlite since rpm 4.16, Berkeley DB before). */
-const RPMDB_FILES = [
-  '/usr/lib/sysimage/rpm/rpmdb.sqlite',
-  '/var/lib/rpm/rpmdb.sqlite',
-  '/usr/lib/sysimage/rpm/Packages.db',
-  '/var/lib/rpm/Packages.db',
-  '/var/lib/rpm/Packages',
-];
 
 const RPM_TIMEOUT_MS = 60_000;
 
@@ -26,7 +19,7 @@ export function collectPackages(transport: Transport): Promise<FactResult<'packa
     if (dpkg.text !== undefined) {
       return { status: 'ok', value: { manager: 'dpkg', packages: parseDpkgStatus(dpkg.text) } };
     }
-    for (const path of RPMDB_FILES) {
+    for (const path of RPM_DATABASE_FILES) {
       const stats = await sources.follow(path);
       if (stats?.type !== 'file') continue;
       // The rpm database is a binary store only rpm can read; "no packages" would be a lie that

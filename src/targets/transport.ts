@@ -65,6 +65,8 @@ export interface TreeOptions {
   /** Only entries whose uid / gid is none of these (see FileTreeRequest). */
   uidNotIn?: readonly number[];
   gidNotIn?: readonly number[];
+  /** false: symlinks' targetType is left unset (only honoured without `follow`). */
+  classifyLinks?: boolean;
   /** `auto` (default) uses GNU find when present, else the pure-Node lister; tests force one. */
   lister?: 'auto' | 'find' | 'node';
   /** Parallel finds for an unbounded listing (default: the machine's cores; 1 = one find). */

@@ -159,7 +159,9 @@ export interface FilesystemUsageRequest {
  * lists only entries with the world-writable, setuid or setgid bit (directories are still
  * descended), so a `/`-wide walk ships only what a world-writable or SUID rule can keep.
  * `uidNotIn` / `gidNotIn` likewise list only entries whose owner / group is none of these ids
- * (an unowned-files rule keeps nothing else).
+ * (an unowned-files rule keeps nothing else). `classifyLinks: false` (only without `follow`) leaves
+ * symlinks' `targetType` unset: resolving thousands of links inside an offline root costs more
+ * than the listing, and a probe that does not follow links never asks where they point.
  */
 export interface FileTreeRequest {
   kind: 'file-tree';
@@ -170,6 +172,7 @@ export interface FileTreeRequest {
   select?: 'all' | 'special';
   uidNotIn?: number[];
   gidNotIn?: number[];
+  classifyLinks?: boolean;
 }
 
 export type FactRequest =

@@ -568,7 +568,8 @@ export async function listTree(
     }
     // Symlink targets, resolved concurrently (a root directory holds thousands of links, and one
     // awaited stat after another left the process idle); then followed in listing order.
-    const links = listed.filter(({ item }) => item.type === 'symlink');
+    const classify = options.follow === true || options.classifyLinks !== false;
+    const links = classify ? listed.filter(({ item }) => item.type === 'symlink') : [];
     const resolved = await mapConcurrent(links, LINK_CONCURRENCY, async ({ entry, item }) => {
       // The lister's answer where the host resolves like the target; else the (confining)
       // transport's. A directory is stat'ed anyway: following it needs its dev and ino.

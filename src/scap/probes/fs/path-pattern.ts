@@ -48,3 +48,43 @@ export function canMatchAbsolutePath(pattern: string): boolean {
   // `.`, a class or a group may match `/`; any other literal cannot.
   return first === '.' || first === '[' || first === '(';
 }
+
+/**
+ * The literal text every match of an anchored (`^`) pattern starts with, escapes removed; undefined
+ * when the pattern is not anchored or has a top-level alternation. Stricter than fixedPathPrefix:
+ * it stops at any metacharacter, and drops a character a quantifier makes optional.
+ */
+export function anchoredLiteral(pattern: string): string | undefined {
+  if (!pattern.startsWith('^')) return undefined;
+  let depth = 0;
+  for (let i = 1; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return undefined;
+    else if (c === '[') {
+      // Skip a class (a `]` right after `[` or `[^` is literal).
+      i += pattern[i + 1] === '^' ? 2 : 1;
+      if (pattern[i] === ']') i++;
+      while (i < pattern.length && pattern[i] !== ']') i += pattern[i] === '\\' ? 2 : 1;
+    }
+  }
+  let literal = '';
+  for (let i = 1; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '\\') {
+      const next = pattern[i + 1];
+      // `\.` `\/` `\-` are literal; `\d` `\s` `\w` ... are classes.
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) break;
+      if ('?*{'.includes(pattern[i + 2] ?? '')) break;
+      literal += next;
+      i++;
+      continue;
+    }
+    if ('^$.*+?()[]{}|'.includes(c)) break;
+    if ('?*{'.includes(pattern[i + 1] ?? '')) break;
+    literal += c;
+  }
+  return literal;
+}

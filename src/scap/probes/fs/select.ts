@@ -31,7 +31,7 @@ import { posix } from 'node:path';
 import type { FileTreeValue, TreeEntry } from '../../../core/facts/fact-values.js';
 import type { ObjectEntitySpec, ProbeContext, ResolvedObject } from '../../oval-session/probe.js';
 import type { FileBehaviors } from './behaviors.js';
-import { canMatchAbsolutePath, fixedPathPrefix } from './path-pattern.js';
+import { anchoredLiteral, canMatchAbsolutePath, fixedPathPrefix } from './path-pattern.js';
 
 export interface FileCandidate {
   /** Directory part as oscap reports it (`path` item entity). */
@@ -111,12 +111,39 @@ class Selector {
   /** Entries a pattern walk can match: below the literal prefix, symlinks followed. */
   private async patternWalk(pattern: string): Promise<TreeEntry[]> {
     if (!canMatchAbsolutePath(pattern)) return [];
-    const tree = await this.tree({
-      path: fixedPathPrefix(pattern),
-      follow: true,
-      filesystems: this.filesystems,
-    });
+    const root = fixedPathPrefix(pattern);
+    const pruned = await this.prunedPatternWalk(pattern, root);
+    if (pruned) return pruned;
+    const tree = await this.tree({ path: root, follow: true, filesystems: this.filesystems });
     return tree?.entries ?? [];
+  }
+
+  /**
+   * `^/etc/sudoers(|\.d/.*)$` can only match below the entries of /etc whose path starts with
+   * `/etc/sudoers`: list those instead of all of /etc (with its links followed). Undefined (walk
+   * the whole prefix) when the pattern gives no longer literal, or when a pruned subtree holds a
+   * link to a directory — the full walk's cycle guard knows ancestors a subtree walk does not.
+   */
+  private async prunedPatternWalk(pattern: string, root: string): Promise<TreeEntry[] | undefined> {
+    const literal = anchoredLiteral(pattern);
+    const base = root === '/' ? '/' : `${root}/`;
+    if (literal === undefined || literal.length <= base.length || !literal.startsWith(base)) return undefined;
+    const top = await this.tree({ path: root, maxDepth: 1, follow: true, filesystems: this.filesystems });
+    if (!top) return [];
+    const out: TreeEntry[] = [];
+    for (const entry of top.entries) {
+      if (entry.depth === 0) out.push(entry);
+      if (entry.depth !== 1 || !entry.path.startsWith(literal)) continue;
+      out.push(entry);
+      if (!isDirLike(entry)) continue;
+      const sub = await this.tree({ path: entry.path, follow: true, filesystems: this.filesystems });
+      for (const below of sub?.entries ?? []) {
+        if (below.depth === 0) continue;
+        if (below.type === 'symlink' && below.targetType === 'dir') return undefined;
+        out.push({ ...below, depth: below.depth + 1 });
+      }
+    }
+    return out;
   }
 
   async byFilepath(filepath: ObjectEntitySpec): Promise<void> {
@@ -201,6 +228,8 @@ class Selector {
       select,
       ...(uidNotIn ? { uidNotIn } : {}),
       ...(gidNotIn ? { gidNotIn } : {}),
+      // Below the starting point, link targets matter only when links are followed.
+      ...(recurseSymlinks ? {} : { classifyLinks: false }),
     });
     if (!tree) return;
     // Whether entries below a listed directory were reached by oscap's recursion rules.

@@ -5,6 +5,7 @@
  * answers (name, arch, epoch, release, version, evr); signature_keyid, extended_name and filepath
  * are not collected.
  */
+import { RPM_DATABASE_FILES } from '../../../core/facts/package-databases.js';
 import type { ObjectCollection, OvalProbe, ProbeItem } from '../../oval-session/probe.js';
 import { complete, factFailure, makeItem, requiredEntity } from './common.js';
 
@@ -24,6 +25,11 @@ export const rpminfoProbe: OvalProbe = {
   objectType: 'rpminfo_object',
   async collect(object, ctx): Promise<ObjectCollection> {
     const name = requiredEntity(object, 'name');
+    // No rpm database: nothing exists (and the dpkg database need not be read to find that out).
+    const databases = await Promise.all(
+      RPM_DATABASE_FILES.map((path) => ctx.fact({ kind: 'stat', path, follow: true })),
+    );
+    if (!databases.some((db) => db.status === 'ok' && db.value.exists)) return complete([]);
     const result = await ctx.fact({ kind: 'packages' });
     if (result.status !== 'ok') return factFailure(result, 'rpm database');
     if (result.value.manager !== 'rpm') return complete([]);
