@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedObject } from '../../../../src/scap/oval-session/probe.js';
 import { fileProbe, matchInstances, textfilecontent54Probe } from '../../../../src/scap/probes/fs/index.js';
-import { canMatchAbsolutePath, fixedPathPrefix } from '../../../../src/scap/probes/fs/path-pattern.js';
+import {
+  anchoredLiteral,
+  canMatchAbsolutePath,
+  fixedPathPrefix,
+} from '../../../../src/scap/probes/fs/path-pattern.js';
 import { createLocalTransport } from '../../../../src/targets/local.js';
 import { openRootDirTransport } from '../../../../src/targets/root-dir.js';
 import { removeTree } from '../../../../src/targets/temp-tree.js';
@@ -267,6 +271,22 @@ describe('facts that cannot be collected', () => {
       ctx,
     );
     expect(collection).toEqual({ flag: 'error', items: [], messages: ['cannot list /etc: EACCES'] });
+  });
+});
+
+describe('anchoredLiteral (what every match of an anchored pattern starts with: prunes pattern walks)', () => {
+  it.each<[string, string | undefined]>([
+    ['^/etc/sudoers(|\\.d/.*)$', '/etc/sudoers'],
+    ['^/etc/audit/rules\\.d/.*\\.rules$', '/etc/audit/rules.d/'],
+    ['^\\/etc\\/ssh\\/sshd_config$', '/etc/ssh/sshd_config'],
+    ['^/etc/sudoers?', '/etc/sudoer'], // the quantified character is optional
+    ['^/etc/x\\d+', '/etc/x'], // a class ends the literal
+    ['^/etc/[ab]x', '/etc/'],
+    ['^/etc/a|^/var/b', undefined], // top-level alternation: no common start
+    ['^/etc/(a|b)', '/etc/'], // alternation inside a group is fine
+    ['/etc/cron\\.(daily|hourly)', undefined], // unanchored: matches anywhere below the prefix
+  ])('%s -> %s', (pattern, literal) => {
+    expect(anchoredLiteral(pattern)).toBe(literal);
   });
 });
 
