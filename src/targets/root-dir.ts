@@ -7,12 +7,25 @@
 import { readFile, readlink, realpath } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { VouchError } from '../core/errors.js';
-import type { CommandValue, DirEntry, FileTreeValue, MountEntry, WalkValue } from '../core/facts/fact-values.js';
+import type {
+  CommandValue,
+  DirEntry,
+  FileTreeValue,
+  MountEntry,
+  WalkValue,
+} from '../core/facts/fact-values.js';
 import { hostPathOf, resolveInRoot } from './confine.js';
 import { isMissingError, targetIoError } from './file-stat.js';
 import { hostLstat, hostReaddir, hostReadFile, hostStatfs } from './host-fs.js';
 import { parseMountTable, planWalk } from './mount-table.js';
-import type { ExecOptions, FilesystemStats, Transport, TransportStat, TreeOptions, WalkOptions } from './transport.js';
+import type {
+  ExecOptions,
+  FilesystemStats,
+  Transport,
+  TransportStat,
+  TreeOptions,
+  WalkOptions,
+} from './transport.js';
 import { runWalk } from './walk/run-walk.js';
 import { listTree } from './walk/tree-list.js';
 
