@@ -14,10 +14,10 @@ import { type Case, expectSameAsOscap, fileCase, hasOscap, textCase } from './ca
 import { makeProbeTree } from './tree.js';
 
 const PM = 'pattern match';
-const escape = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function cases(root: string): Case[] {
-  const r = escape(root);
+  const r = escapeRegex(root);
   return [
     fileCase(
       'recursive, links followed (incl. absolute)',
