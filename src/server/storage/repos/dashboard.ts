@@ -96,18 +96,21 @@ export function dashboardRepo(ctx: RepoContext) {
       );
 
   const scores = async (orgId: string) => {
-    // The score is fetched by primary key per target (a correlated subquery), not by joining
-    // scans: PostgreSQL would hash-join against every scan of the history.
+    // Each target's latest completed score in one index probe plus one row read (a correlated
+    // subquery): joining scans instead made PostgreSQL hash-join the whole scan history.
     const row = await ctx.db
-      .with('latest', () => latestScans(orgId))
       .with('latest_scores', (db) =>
         db
-          .selectFrom('latest')
+          .selectFrom('targets as t')
+          .where('t.org_id', '=', orgId)
           .select((eb) =>
             eb
-              .selectFrom('scans')
-              .select('scans.score')
-              .whereRef('scans.id', '=', 'latest.scan_id')
+              .selectFrom('scans as s')
+              .select('s.score')
+              .whereRef('s.target_id', '=', 't.id')
+              .where('s.status', '=', 'completed')
+              .orderBy('s.id', 'desc')
+              .limit(1)
               .as('score'),
           ),
       )
