@@ -3,7 +3,7 @@
  */
 import type { Evidence, ResultStatus, RuleResult, ScanResult, Severity } from '../core/results.js';
 // The engine's mask, imported rather than copied so "already masked" is recognised exactly.
-import { SENSITIVE_MASK } from '../core/rules/variables.js';
+import { SENSITIVE_MASK } from '../core/rules/sensitive.js';
 import type { ReportOptions } from './options.js';
 
 export { SENSITIVE_MASK };

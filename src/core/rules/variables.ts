@@ -23,7 +23,9 @@ export const variableDefinitionSchema = z
 
 export type VariableDefinition = z.output<typeof variableDefinitionSchema> & { name: string };
 
-export const SENSITIVE_MASK = '********';
+export { SENSITIVE_MASK } from './sensitive.js';
+
+import { SENSITIVE_MASK } from './sensitive.js';
 
 /** Checks one value against its definition; returns an error message or null. */
 export function variableValueProblem(definition: VariableDefinition, value: VariableValue): string | null {

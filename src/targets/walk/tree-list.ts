@@ -285,8 +285,9 @@ async function parallelFindList(hostRoot: string, options: RawOptions, workers: 
     for (const grandchild of subdirectories(child.path))
       if (descends(grandchild.dev)) subtrees.push(grandchild.path);
   }
-  // A few jobs per worker so one huge subtree does not leave the other cores idle.
-  const jobCount = Math.min(subtrees.length, workers * 3);
+  // One job per worker, subtrees dealt round-robin so each gets a share of the big ones: every
+  // job is a find process, and spawning costs a scan more than the balance a finer split buys.
+  const jobCount = Math.min(subtrees.length, workers);
   const jobs: string[][] = Array.from({ length: jobCount }, () => []);
   subtrees.forEach((subtree, i) => {
     jobs[i % jobCount]?.push(subtree);
@@ -535,9 +536,12 @@ export async function listTree(
       gidNotIn: options.gidNotIn,
       resolveLinks: mapping.hostResolvesLinks === true,
     };
+    // One directory (OVAL's path + filename objects) is listed in-process: spawning find costs
+    // more than reading a directory, and a scan lists dozens of them.
+    const shallow = maxDepth !== undefined && maxDepth <= 1;
     const raw = lister
       ? await lister(hostDir, rawOptions)
-      : useFind
+      : useFind && !shallow
         ? // Split over the cores only for the whole target: under a smaller directory the extra
           // processes cost more to spawn than they save (a fixture's /usr/lib lists in ~20 ms).
           shownDir === '/'
