@@ -19,6 +19,9 @@
  * Ingest figures are the median of RUNS runs (default 3). BACKENDS=sqlite,postgres selects the
  * backends, SKIP_DASHBOARD=1 the ingest part only. Results: stdout (tables) and
  * bench/ingest-results.json.
+ *
+ * The dashboard part takes a few minutes a backend and ~4.5 GB of disk at a time (each backend's
+ * database is removed before the next); TARGETS/DAYS/SEED_RESULTS make it smaller.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
