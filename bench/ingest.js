@@ -133,14 +133,14 @@ const real = await realResults().catch((err) => {
   console.error(`bench/ingest.js: fixture scan failed (${err.message}); using synthetic results`);
   return undefined;
 });
-const baseResults = Array.from({ length: RESULTS }, (_, i) =>
-  real
-    ? {
-        ...real.result.results[i % real.result.results.length],
-        ruleId: `${real.result.results[i % real.result.results.length].ruleId}${i >= real.result.results.length ? `_${i}` : ''}`,
-      }
-    : syntheticResult(i),
-);
+/** RESULTS results: the real scan's, repeated with distinct rule ids if it has fewer. */
+function sampleResult(i) {
+  if (!real) return syntheticResult(i);
+  const scanned = real.result.results;
+  const r = scanned[i % scanned.length];
+  return i < scanned.length ? r : { ...r, ruleId: `${r.ruleId}_${i}` };
+}
+const baseResults = Array.from({ length: RESULTS }, (_, i) => sampleResult(i));
 const baseScan = real?.result ?? {
   schema: 'vouch.scan-result/v1',
   tool: { name: 'vouch', version: '0.1.0' },
