@@ -8,9 +8,14 @@ import { VouchError } from '../core/errors.js';
 import type { FactKind, FactRequestOf } from '../core/facts/fact-request.js';
 import type { FactResult } from '../core/facts/fact-result.js';
 import type { ScanResult } from '../core/results.js';
+import { externalContentFor } from '../scap/datastream/external-content.js';
 import { type BenchmarkContext, benchmarksOf } from '../scap/datastream/resolve.js';
 import { loadScapSourceCached } from '../scap/datastream/source-cache.js';
-import { type BenchmarkEvaluation, evaluateBenchmark } from '../scap/evaluate/evaluate-benchmark.js';
+import {
+  type BenchmarkEvaluation,
+  type ExternalContent,
+  evaluateBenchmark,
+} from '../scap/evaluate/evaluate-benchmark.js';
 import { toScanResult } from '../scap/evaluate/to-scan-result.js';
 import type { ScapSource } from '../scap/model/datastream.js';
 import type { OvalDocument } from '../scap/model/oval.js';
@@ -32,6 +37,8 @@ export interface ScapScanOptions {
   vars?: readonly string[];
   /** Full or short rule ids to evaluate (within the profile). */
   rules?: readonly string[];
+  /** `--cpe FILE`: a CPE dictionary for a standalone XCCDF file (as oscap's --cpe). */
+  cpe?: string | undefined;
   /** Benchmark id when a data stream carries several. */
   benchmarkId?: string | undefined;
   /** Parsed-source cache directory; null disables it (default: VOUCH_CACHE_DIR or ~/.cache/vouch). */
@@ -53,6 +60,10 @@ export async function runScapScan(options: ScapScanOptions): Promise<ScapScan> {
   const source =
     options.source ?? (await loadScapSourceCached(options.datastream, { cacheDir: options.cacheDir }));
   const context = pickBenchmark(source, options.benchmarkId, options.datastream);
+  const external = await externalContentFor(source, context.benchmark, {
+    cpePath: options.cpe,
+    cache: { cacheDir: options.cacheDir },
+  });
   const tailoring = options.tailoring
     ? { document: await loadTailoring(options.tailoring), path: options.tailoring }
     : undefined;
@@ -81,6 +92,7 @@ export async function runScapScan(options: ScapScanOptions): Promise<ScapScan> {
       live: options.transport.live,
       probes: ovalProbesFor,
       target,
+      external,
     });
   } finally {
     provider.endPass?.();
@@ -91,7 +103,7 @@ export async function runScapScan(options: ScapScanOptions): Promise<ScapScan> {
   const result = toScanResult({
     run: evaluation.run,
     benchmark: evaluation.benchmark,
-    documents: documentsByHref(context, evaluation.run),
+    documents: documentsByHref(context, evaluation.run, external),
     toolVersion: TOOL_VERSION,
     target: {
       kind: options.transport.kind,
@@ -110,12 +122,16 @@ export async function runScapScan(options: ScapScanOptions): Promise<ScapScan> {
   return { source, context, evaluation, result, factsCollected };
 }
 
-function documentsByHref(context: BenchmarkContext, run: XccdfRun): Map<string, OvalDocument> {
+function documentsByHref(
+  context: BenchmarkContext,
+  run: XccdfRun,
+  external: ExternalContent | undefined,
+): Map<string, OvalDocument> {
   const out = new Map<string, OvalDocument>();
   for (const rule of run.rules) {
     const href = rule.check?.href;
     if (!href || out.has(href)) continue;
-    const doc = ovalDocument(context, href);
+    const doc = ovalDocument(context, href) ?? external?.oval.get(href);
     if (doc) out.set(href, doc);
   }
   return out;
@@ -129,10 +145,6 @@ function ovalDocument(context: BenchmarkContext, href: string): OvalDocument | u
   const ref = refs.find((r) => r.id === refId);
   const content = ref ? context.source.components.get(ref.componentId)?.content : undefined;
   if (content?.kind === 'oval') return content.oval;
-  // Standalone files: the only OVAL component.
-  for (const component of context.source.components.values()) {
-    if (component.content.kind === 'oval' && !context.dataStream) return component.content.oval;
-  }
   return undefined;
 }
 

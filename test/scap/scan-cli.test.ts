@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { main } from '../../src/cli/main.js';
 import type { ScanResult } from '../../src/core/results.js';
 import { fixtureRoot } from '../helpers/fixtures.js';
-import { haveOscap, strippedDatastream } from './differential/oscap-reference.js';
+import { haveOscap, SSG_DIR, strippedDatastream } from './differential/oscap-reference.js';
 
 const run = promisify(execFile);
 const RULE = 'xccdf_org.ssgproject.content_rule_';
@@ -147,6 +147,58 @@ describe.skipIf(!haveOscap() || !root)('vouch scan --datastream', () => {
     expect(xml).toMatch(
       /<rule-result idref="xccdf_org\.ssgproject\.content_rule_sshd_disable_root_login"[^>]*>\s*<result>fail<\/result>/,
     );
+  });
+
+  it('evaluates the standalone XCCDF + OVAL + CPE files as it evaluates the data stream', async () => {
+    const standalone = join(dir, 'standalone');
+    await mkdir(standalone);
+    for (const part of ['xccdf', 'oval', 'cpe-dictionary', 'cpe-oval']) {
+      const text = await readFile(join(SSG_DIR, `ssg-debian11-${part}.xml`), 'utf8');
+      // The same OS-platform stripping as the data stream copy.
+      await writeFile(
+        join(standalone, `ssg-debian11-${part}.xml`),
+        part === 'xccdf' ? text.replace(/<(xccdf-1\.2:)?platform idref="cpe:\/o:[^"]*"\/>/g, '') : text,
+      );
+    }
+    const xccdf = join(standalone, 'ssg-debian11-xccdf.xml');
+    const cpe = join(standalone, 'ssg-debian11-cpe-dictionary.xml');
+    const statuses = (out: string) =>
+      (JSON.parse(out) as ScanResult).results.map((x) => [x.ruleId, x.status]);
+    const fromDs = await vouch([...base(), '--format', 'json']);
+    const fromFiles = await vouch([
+      'scan',
+      '--datastream',
+      xccdf,
+      '--cpe',
+      cpe,
+      '--profile',
+      'standard',
+      '--root',
+      root as string,
+      '--format',
+      'json',
+    ]);
+    expect(statuses(fromFiles.stdout)).toEqual(statuses(fromDs.stdout));
+    // Without its OVAL file a rule is notchecked (oscap: the same), never a crash.
+    await rm(join(standalone, 'ssg-debian11-oval.xml'));
+    const noOval = await vouch([
+      'scan',
+      '--datastream',
+      xccdf,
+      '--cpe',
+      cpe,
+      '--profile',
+      'standard',
+      '--root',
+      root as string,
+      '--format',
+      'json',
+    ]);
+    const result = JSON.parse(noOval.stdout) as ScanResult;
+    const checked = result.results.filter((x) => x.status !== 'notapplicable');
+    expect(checked.length).toBeGreaterThan(0);
+    expect(checked.every((x) => x.status === 'notchecked')).toBe(true);
+    expect(checked[0]?.message).toContain('ssg-debian11-oval.xml not found');
   });
 
   it('writes an ARF report that oscap accepts', async () => {

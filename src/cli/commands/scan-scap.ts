@@ -19,6 +19,7 @@ export interface ScapScanFlags {
   format?: string;
   output?: string;
   tailoring?: string;
+  cpe?: string;
   benchmarkId?: string;
   color?: boolean;
   /** `--target ssh://…`: evaluate the content on a remote host over SSH. */
@@ -45,6 +46,7 @@ export async function scapScanAction(
       datastream,
       profile: flags.profile,
       tailoring: flags.tailoring,
+      cpe: flags.cpe,
       vars: flags.var,
       rules: flags.rule,
       benchmarkId: flags.benchmarkId,

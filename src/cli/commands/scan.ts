@@ -30,6 +30,7 @@ interface ScanFlags {
   color?: boolean;
   datastream?: string;
   tailoring?: string;
+  cpe?: string;
   benchmarkId?: string;
 }
 
@@ -86,6 +87,7 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--datastream <file>', 'evaluate SCAP content (source data stream or XCCDF) natively')
     .option('--tailoring <file>', 'XCCDF tailoring file (with --datastream)')
     .option('--benchmark-id <id>', 'benchmark of the data stream to evaluate (default: the first)')
+    .option('--cpe <file>', 'CPE dictionary for a standalone XCCDF file (with --datastream), as oscap --cpe')
     .option('--no-progress', 'no progress bar')
     .option('--color', 'force colours in the table output')
     .action(async (flags: ScanFlags) => {

@@ -8,6 +8,7 @@
 import { VouchError } from '../../core/errors.js';
 import { type BenchmarkContext, cpeDictionaryFor, resolveHref } from '../datastream/resolve.js';
 import { ovalCheckOf } from '../inventory/construct-inventory.js';
+import type { CpeDictionary } from '../model/cpe.js';
 import type { OvalDocument } from '../model/oval.js';
 import type { XccdfBenchmark, XccdfRule } from '../model/xccdf.js';
 import type { OvalResult } from '../oval-eval/result.js';
@@ -38,6 +39,16 @@ export interface EvaluateBenchmarkOptions {
   probes: (schemaVersion: string | undefined) => readonly OvalProbe[];
   target: XccdfRun['target'];
   clock?: () => Date;
+  /**
+   * Content outside the source, for a standalone XCCDF file: OVAL documents by the href its checks
+   * use (sibling files), and a CPE dictionary (`--cpe`) with the OVAL documents its checks name.
+   */
+  external?: ExternalContent | undefined;
+}
+
+export interface ExternalContent {
+  oval: ReadonlyMap<string, OvalDocument>;
+  cpe?: { dictionary: CpeDictionary; oval: ReadonlyMap<string, OvalDocument> } | undefined;
 }
 
 export interface BenchmarkEvaluation {
@@ -64,7 +75,10 @@ export async function evaluateBenchmark(options: EvaluateBenchmarkOptions): Prom
     const key = `${via}:${href}`;
     const known = sessions.get(key);
     if (known) return known;
-    const doc = via === 'cpe' ? cpeOval(context, href) : checkOval(context, href);
+    const doc =
+      via === 'cpe'
+        ? (cpeOval(context, href) ?? options.external?.cpe?.oval.get(href))
+        : (checkOval(context, href) ?? options.external?.oval.get(href));
     if (!doc) return undefined;
     const session = new OvalSession({
       document: doc,
@@ -77,7 +91,8 @@ export async function evaluateBenchmark(options: EvaluateBenchmarkOptions): Prom
     return session;
   };
 
-  const applicability = new Applicability(benchmark, dictionaryView(context), async (href, definition) => {
+  const dictionary = dictionaryView(context) ?? externalDictionaryView(options.external);
+  const applicability = new Applicability(benchmark, dictionary, async (href, definition) => {
     const session = sessionFor(href, 'cpe');
     if (!session) return false;
     const results = await session.evaluate([definition]);
@@ -126,7 +141,10 @@ export async function evaluateBenchmark(options: EvaluateBenchmarkOptions): Prom
       return { rule, result: 'notchecked', message: `remote OVAL content ${target.url} is not fetched` };
     }
     const session = sessionFor(ref.href, 'checks');
-    if (!session) return { rule, result: 'error', message: `OVAL component ${ref.href} not found` };
+    if (!session) {
+      // oscap: a check whose content cannot be found leaves the rule unchecked.
+      return { rule, result: 'notchecked', message: `OVAL content ${ref.href} not found` };
+    }
     const exports = check.exports.map((e) => {
       const value = profile.values.get(e.valueId);
       if (value) session.bindExternal(e.exportName, [value.value]);
@@ -242,12 +260,19 @@ function cpeOval(context: BenchmarkContext, href: string): OvalDocument | undefi
   return content?.kind === 'oval' ? content.oval : undefined;
 }
 
+function externalDictionaryView(external: ExternalContent | undefined): CpeDictionaryView | undefined {
+  return external?.cpe ? viewOf(external.cpe.dictionary) : undefined;
+}
+
 function dictionaryView(context: BenchmarkContext): CpeDictionaryView | undefined {
   const dict = cpeDictionaryFor(context);
-  if (!dict) return undefined;
+  return dict ? viewOf(dict.dictionary) : undefined;
+}
+
+function viewOf(dictionary: CpeDictionary): CpeDictionaryView {
   return {
     checksOf(name) {
-      const item = dict.dictionary.items.get(name);
+      const item = dictionary.items.get(name);
       if (!item) return undefined;
       return item.checks
         .filter((c) => c.system === 'http://oval.mitre.org/XMLSchema/oval-definitions-5' && c.href)
