@@ -83,6 +83,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           clock: () => new Date(),
           content: app.deps.content,
           metrics,
+          // Scans of agent targets go to the agent over its WebSocket instead of running here.
+          agents: app.deps.agents,
         }),
       },
       ...(options.worker?.pollMs !== undefined ? { pollMs: options.worker.pollMs } : {}),

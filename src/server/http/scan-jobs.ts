@@ -21,6 +21,7 @@ import { auditRepo } from '../storage/repos/audit.js';
 import { scansRepo } from '../storage/repos/scans.js';
 import type { Database } from '../storage/schema.js';
 import type { Scan, ScanTrigger, Target } from '../storage/types.js';
+import { type AgentHub, agentOfTarget } from './agents/hub.js';
 import type { ContentCatalogue } from './content.js';
 import type { ServerMetrics } from './metrics.js';
 import { type ScanConfig, scanConfigsStore } from './stores/scan-configs.js';
@@ -33,6 +34,8 @@ export interface ScanDeps {
   clock: () => Date;
   content: ContentCatalogue;
   metrics?: ServerMetrics;
+  /** Connected agents; without it, scans of agent targets wait queued for an agent to connect. */
+  agents?: AgentHub;
 }
 
 export interface StartScansInput {
@@ -126,6 +129,13 @@ export function scanRunHandler(deps: ScanDeps): JobHandler<z.infer<typeof runPay
       const scan = await storage.scans.get(payload.scanId);
       if (scan === undefined) throw new PermanentJobError(`scan ${payload.scanId} no longer exists`);
       if (scan.status !== 'queued' && scan.status !== 'running') return { skipped: scan.status };
+      // An agent's host is scanned by the agent, never from here: send the scan if the agent is
+      // connected; otherwise it stays queued and goes out when the agent connects (AgentHub).
+      const owner = await agentOfTarget(storage.db, scan.targetId);
+      if (owner !== undefined) {
+        const sent = (await deps.agents?.dispatch(scan.id)) ?? false;
+        return { agentId: owner.id, sent };
+      }
       if (scan.status === 'queued') await storage.scans.updateStatus(scan.id, 'running');
       const started = performance.now();
       try {

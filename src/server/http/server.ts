@@ -17,6 +17,8 @@ import { TOOL_VERSION } from '../../scan/run-scan.js';
 import type { SessionTokens } from '../auth/sessions.js';
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Storage } from '../storage/index.js';
+import { AgentHub } from './agents/hub.js';
+import { registerAgentSocket } from './agents/socket.js';
 import { registerAuth } from './auth.js';
 import { ContentCatalogue, type ContentOptions } from './content.js';
 import { errorHandler, HttpError } from './errors.js';
@@ -69,6 +71,8 @@ export interface ServerDeps {
   metrics: ServerMetrics;
   loginRateLimit: number;
   metricsToken: string | undefined;
+  /** Connected agents (WebSocket, agents/socket.ts); the scan job handler dispatches through it. */
+  agents: AgentHub;
 }
 
 declare module 'fastify' {
@@ -109,6 +113,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     metrics: options.metrics ?? new ServerMetrics(options.storage),
     loginRateLimit: options.rateLimit?.loginMax ?? 10,
     metricsToken: options.metricsToken,
+    agents: new AgentHub({ storage: options.storage, secrets: options.secrets, clock }),
   };
   app.decorate('deps', deps);
 
@@ -157,5 +162,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 
   app.get('/api/docs', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.register(registerRoutes);
+  // Agents connect over a WebSocket upgrade on the same server (docs/server.md, "Agents").
+  registerAgentSocket(app, deps.agents);
   return app;
 }

@@ -90,7 +90,7 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
           enrolledAt: a.enrolledAt,
           lastSeenAt: a.lastSeenAt,
           revokedAt: a.revokedAt,
-          connected: false,
+          connected: app.deps.agents.isConnected(a.id),
         })),
         nextCursor: list.nextCursor,
       };
