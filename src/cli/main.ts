@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { alertsWatchPlugin } from '../alerts/watch-plugin.js';
 import { VouchError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { registerAgentCommand } from './commands/agent.js';
 import { registerContentCommand } from './commands/content.js';
 import { EXIT_ERROR, registerScanCommand } from './commands/scan.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   );
   registerContentCommand(program);
   registerServeCommand(program);
+  registerAgentCommand(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
