@@ -40,7 +40,7 @@ export function toScanResult(input: ToScanResultInput): ScanResult {
       title: xccdfRule?.title ?? rule.ruleId,
       severity: asSeverity(rule.severity),
       status: rule.result,
-      message: messageOf(rule),
+      message: messageOf(rule, platformsOf(benchmark, xccdfRule)),
       evidence: evidenceOf(rule, run, input.documents),
       references: referencesOf(xccdfRule),
       durationMs: 0,
@@ -84,11 +84,23 @@ function asSeverity(value: string): RuleResult['severity'] {
   return (SEVERITIES as readonly string[]).includes(value) ? (value as RuleResult['severity']) : 'unknown';
 }
 
-function messageOf(rule: XccdfRuleRun): string {
+function messageOf(rule: XccdfRuleRun, platforms: string[]): string {
   const text = rule.messages.map((m) => m.text).join(' ');
   if (text) return text;
   if (rule.check) return `OVAL ${rule.check.name}: ${rule.ovalResult ?? 'not evaluated'}`;
-  return rule.result === 'notapplicable' ? 'the rule does not apply to this platform' : '';
+  if (rule.result !== 'notapplicable') return '';
+  return platforms.length > 0
+    ? `not applicable: the target is not ${platforms.join(' / ')} (CPE platform check)`
+    : 'not applicable: the benchmark platform does not match the target';
+}
+
+/** The platforms gating a rule: its own and its ancestor Groups'. */
+function platformsOf(benchmark: XccdfBenchmark, rule: XccdfRule | undefined): string[] {
+  if (!rule) return [];
+  const out = new Set<string>();
+  for (const id of rule.ancestors) for (const p of benchmark.groups.get(id)?.platforms ?? []) out.add(p);
+  for (const p of rule.platforms) out.add(p);
+  return [...out];
 }
 
 function referencesOf(rule: XccdfRule | undefined): Record<string, string[]> {
