@@ -90,10 +90,16 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     return true;
   };
 
+  // Keys resent on the current connection: the server's re-dispatch of the same scan at hello
+  // then needs no second copy (a duplicate would be harmless, only wasted bytes).
+  let resent = new Set<string>();
   const resendSpool = async () => {
     for (const key of await spool.keys()) {
       const message = await spool.get(key);
-      if (message !== undefined && send(message)) log(`resent ${key} from the spool`);
+      if (message !== undefined && !resent.has(key) && send(message)) {
+        resent.add(key);
+        log(`resent ${key} from the spool`);
+      }
     }
   };
 
@@ -132,7 +138,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     if (running.has(message.scanId) || acked.has(key)) return;
     const spooled = await spool.get(key);
     if (spooled !== undefined) {
-      send(spooled);
+      if (!resent.has(key) && send(spooled)) resent.add(key);
       return;
     }
     const work = runScan(message)
@@ -159,6 +165,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       });
       ws.on('open', () => {
         opened = true;
+        resent = new Set();
         log('connected');
         ws.send(
           JSON.stringify({
