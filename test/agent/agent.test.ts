@@ -121,6 +121,8 @@ describe.each(backends)('vouch agent ($name)', (backend) => {
         return items.filter((i) => i.connected).length === 2 ? items : undefined;
       });
       expect(listed.map((i) => i.id).sort()).toEqual([agentA, agentB].sort());
+      const metrics = await (await fetch(new URL('/metrics', url))).text();
+      expect(metrics).toMatch(/^vouch_agents_connected 2$/m);
 
       const scanA = await api.startScan(targetA!);
       const scanB = await api.startScan(targetB!);

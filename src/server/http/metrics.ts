@@ -15,6 +15,8 @@ export class ServerMetrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly scanDuration: Histogram<'status'>;
   readonly scansFinished: Counter<'status'>;
+  /** Set by the AgentHub whenever an agent connects or disconnects. */
+  readonly agentsConnected: Gauge;
 
   constructor(storage: Storage) {
     const registers = [this.registry];
@@ -80,8 +82,12 @@ export class ServerMetrics {
         }
       },
     });
-    // Agents keep a WebSocket to the server once `vouch agent` exists; none can connect yet.
-    new Gauge({ name: 'vouch_agents_connected', help: 'Agents connected to this process', registers }).set(0);
+    this.agentsConnected = new Gauge({
+      name: 'vouch_agents_connected',
+      help: 'Agents connected to this process (WebSocket)',
+      registers,
+    });
+    this.agentsConnected.set(0);
   }
 }
 

@@ -104,16 +104,22 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  const metrics = options.metrics ?? new ServerMetrics(options.storage);
   const deps: ServerDeps = {
     storage: options.storage,
     secrets: options.secrets,
     sessions: options.sessions,
     clock,
     content: new ContentCatalogue(options.content),
-    metrics: options.metrics ?? new ServerMetrics(options.storage),
+    metrics,
     loginRateLimit: options.rateLimit?.loginMax ?? 10,
     metricsToken: options.metricsToken,
-    agents: new AgentHub({ storage: options.storage, secrets: options.secrets, clock }),
+    agents: new AgentHub({
+      storage: options.storage,
+      secrets: options.secrets,
+      clock,
+      onConnectedCount: (count) => metrics.agentsConnected.set(count),
+    }),
   };
   app.decorate('deps', deps);
 

@@ -29,6 +29,8 @@ export interface HubDeps {
   storage: Storage;
   secrets: SecretBox;
   clock: () => Date;
+  /** Told the number of connected agents after every change (the /metrics gauge). */
+  onConnectedCount?: (count: number) => void;
 }
 
 /** The agent (not revoked) whose host a target is, if any. */
@@ -57,16 +59,19 @@ export class AgentHub {
   add(link: AgentLink): void {
     const old = this.links.get(link.agentId);
     this.links.set(link.agentId, link);
+    this.deps.onConnectedCount?.(this.links.size);
     if (old !== undefined && old !== link) old.close(4409, 'replaced by a newer connection');
   }
 
   remove(link: AgentLink): void {
     if (this.links.get(link.agentId) === link) this.links.delete(link.agentId);
+    this.deps.onConnectedCount?.(this.links.size);
   }
 
   closeAll(code: number, reason: string): void {
     for (const link of this.links.values()) link.close(code, reason);
     this.links.clear();
+    this.deps.onConnectedCount?.(0);
   }
 
   /**
