@@ -82,6 +82,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
 
   const running = new Map<string, Promise<void>>();
   const acked = new Set<string>();
+  let previous: Promise<void> = Promise.resolve();
   let socket: WebSocket | undefined;
 
   const send = (message: object): boolean => {
@@ -141,10 +142,13 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       if (!resent.has(key) && send(spooled)) resent.add(key);
       return;
     }
-    const work = runScan(message)
+    // One scan at a time: the host keeps working while it is scanned; the rest wait their turn.
+    const work = previous
+      .then(() => runScan(message))
       .catch((err: unknown) => log(`scan ${message.scanId} failed: ${(err as Error).message}`))
       .finally(() => running.delete(message.scanId));
     running.set(message.scanId, work);
+    previous = work;
   };
 
   const connectOnce = (): Promise<{ code: number; reason: string; opened: boolean }> =>
@@ -181,7 +185,13 @@ export async function runAgent(options: AgentOptions): Promise<void> {
         heartbeat = setInterval(() => send({ v: 1, type: 'heartbeat' }), options.heartbeatMs ?? 30_000);
       });
       ws.on('message', (data) => {
-        const parsed = serverMessage.safeParse(JSON.parse(data.toString()));
+        let json: unknown;
+        try {
+          json = JSON.parse(data.toString());
+        } catch {
+          json = undefined;
+        }
+        const parsed = serverMessage.safeParse(json);
         if (!parsed.success) {
           log('ignored a message this agent does not understand');
           return;
