@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { AGENT_SOCKET_PATH, CLOSE_FORBIDDEN } from '../../src/agent/protocol.js';
+import { AGENT_SOCKET_PATH, CLOSE_FORBIDDEN, CLOSE_REVOKED } from '../../src/agent/protocol.js';
 import { type RunningServer, startServer } from '../../src/server/http/runtime.js';
 import { Api, type Child, fixtureRoot, freshPostgres, PASSWORD, spawnVouch, until } from './helpers.js';
 
@@ -203,9 +203,15 @@ describe.each(backends)('vouch agent ($name)', (backend) => {
       expect(rows.map((r) => r.id).sort()).toEqual([scanA, scanC].sort());
 
       // A revoked agent is refused at its next connection.
-      await server.app.deps.storage.agents.revoke(agentB!);
       const credentialB = JSON.parse(await readFile(join(stateB, 'credential.json'), 'utf8')).credential;
+      const open = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${credentialB}` } });
+      const openClosed = new Promise<number>((resolve) => open.on('close', (code) => resolve(code)));
+      await new Promise((resolve) => open.on('open', resolve));
+      await server.app.deps.storage.agents.revoke(agentB!);
       expect(await upgradeStatus(wsUrl, credentialB)).toBe(401);
+      // ... and a socket opened before the revocation is closed at its next message.
+      open.send(JSON.stringify({ v: 1, type: 'heartbeat' }));
+      expect(await openClosed).toBe(CLOSE_REVOKED);
 
       await Promise.all([a.stop(), b.stop()]);
     },

@@ -12,6 +12,7 @@ import type { Kysely } from 'kysely';
 import type { ResultMessage, ScanMessage, ServerMessage } from '../../../agent/protocol.js';
 import type { ScanResult } from '../../../core/results.js';
 import type { SecretBox } from '../../crypto/secrets.js';
+import { isUniqueViolation } from '../../storage/errors.js';
 import { type Storage, StorageError } from '../../storage/index.js';
 import { scansRepo } from '../../storage/repos/scans.js';
 import type { Database } from '../../storage/schema.js';
@@ -152,6 +153,9 @@ export class AgentHub {
           .execute();
       });
     } catch (err) {
+      // The key names another scan's upload: refuse it like a foreign scan (closing the socket),
+      // rather than failing the transaction on every resend.
+      if (isUniqueViolation(err)) return 'forbidden';
       if (err instanceof StorageError && err.code === 'invalid_transition') {
         const now = await storage.scans.get(scan.id);
         return { stored: false, reason: `scan is ${now?.status ?? 'gone'}` };
