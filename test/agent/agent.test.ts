@@ -213,7 +213,13 @@ describe.each(backends)('vouch agent ($name)', (backend) => {
       open.send(JSON.stringify({ v: 1, type: 'heartbeat' }));
       expect(await openClosed).toBe(CLOSE_REVOKED);
 
-      await Promise.all([a.stop(), b.stop()]);
+      // The revoked agent, restarted, is refused and exits with an error instead of retrying.
+      await b.stop();
+      const refusedAgent = agent(url, stateB, hardened!);
+      expect(await refusedAgent.exited).toBe(1);
+      expect(refusedAgent.output()).toMatch(/the server refused this agent/);
+
+      await a.stop();
     },
     180_000,
   );
