@@ -106,7 +106,11 @@ export async function runAgent(options: AgentOptions): Promise<void> {
 
   const runScan = async (message: ScanMessage) => {
     const key = resultKey(message.scanId);
-    log(`scan ${message.scanId} received`);
+    // Variable names only: values can be sensitive (sealed on the server, redacted in its logs).
+    const names = message.variables.map((v) => v.split('=')[0]).join(',');
+    log(
+      `scan ${message.scanId} received (profile ${message.profile ?? 'default'}; variables ${names || 'none'})`,
+    );
     const transport = await openTarget(options.root !== undefined ? { root: options.root } : {});
     let result: Awaited<ReturnType<typeof runSessionScan>>['result'];
     try {

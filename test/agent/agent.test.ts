@@ -202,6 +202,34 @@ describe.each(backends)('vouch agent ($name)', (backend) => {
         .execute();
       expect(rows.map((r) => r.id).sort()).toEqual([scanA, scanC].sort());
 
+      // Scheduled scans (a 6-field cron, every 2 s) go to both agents, with the configuration's
+      // profile and variables; the schedule is removed once each target has a scheduled result.
+      const config = await api.call('POST', '/api/v1/scan-configs', {
+        name: 'fleet',
+        profileId: 'cis-debian12-level1-server',
+        targetIds: [targetA, targetB],
+        variables: { sshd_max_auth_tries: 3 },
+        schedule: '*/2 * * * * *',
+      });
+      expect(config.status, JSON.stringify(config.json)).toBe(201);
+      for (const target of [targetA, targetB]) {
+        await until(
+          `a scheduled scan of ${target} completed`,
+          async () => {
+            const res = await api.call(
+              'GET',
+              `/api/v1/scans?trigger=schedule&status=completed&targetId=${target}`,
+            );
+            return res.json.items.length > 0 ? true : undefined;
+          },
+          60_000,
+        );
+      }
+      expect((await api.call('DELETE', `/api/v1/scan-configs/${config.json.id}`)).status).toBeLessThan(300);
+      expect(a.output()).toMatch(
+        /received \(profile cis-debian12-level1-server; variables sshd_max_auth_tries\)/,
+      );
+
       // A revoked agent is refused at its next connection.
       const credentialB = JSON.parse(await readFile(join(stateB, 'credential.json'), 'utf8')).credential;
       const open = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${credentialB}` } });
