@@ -138,17 +138,19 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     if (send(upload)) log(`sent ${key}`);
   };
 
-  const onScan = async (message: ScanMessage) => {
+  // Synchronous up to `running.set`: the same scan can arrive twice at once (the job's dispatch
+  // and the pending scans sent at hello); only the first is taken.
+  const onScan = (message: ScanMessage) => {
     const key = resultKey(message.scanId);
     if (running.has(message.scanId) || acked.has(key)) return;
-    const spooled = await spool.get(key);
-    if (spooled !== undefined) {
-      if (!resent.has(key) && send(spooled)) resent.add(key);
-      return;
-    }
     // One scan at a time: the host keeps working while it is scanned; the rest wait their turn.
     const work = previous
-      .then(() => runScan(message))
+      .then(async () => {
+        const spooled = await spool.get(key);
+        if (spooled === undefined) return runScan(message);
+        // Finished before (e.g. before a restart of this agent): send the stored result instead.
+        if (!resent.has(key) && send(spooled)) resent.add(key);
+      })
       .catch((err: unknown) => log(`scan ${message.scanId} failed: ${(err as Error).message}`))
       .finally(() => running.delete(message.scanId));
     running.set(message.scanId, work);
@@ -202,7 +204,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
         }
         const message = parsed.data;
         if (message.type === 'scan') {
-          void onScan(message);
+          onScan(message);
         } else {
           acked.add(message.idempotencyKey);
           void spool
