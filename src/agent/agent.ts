@@ -146,6 +146,9 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     // One scan at a time: the host keeps working while it is scanned; the rest wait their turn.
     const work = previous
       .then(async () => {
+        // Stopping: scans not started yet stay with the server, which sends them again at the
+        // next connect (they are queued or running there).
+        if (options.signal.aborted) return;
         const spooled = await spool.get(key);
         if (spooled === undefined) return runScan(message);
         // Finished before (e.g. before a restart of this agent): send the stored result instead.
@@ -253,7 +256,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       );
     });
   }
-  // Clean stop: scans already running finish into the spool, to be sent at the next start.
+  // Clean stop: the scan already running finishes into the spool, to be sent at the next start.
   await Promise.allSettled(running.values());
   log('stopped');
 }
