@@ -111,6 +111,16 @@ export interface RawListing {
 }
 
 const SPECIAL_BITS = 0o6002;
+/**
+ * A nanosecond timestamp as find's `%T@` text parses (`<sec>.<ns>0` seconds, times 1000), so the
+ * Node lister and find give bit-identical milliseconds for the same file.
+ */
+function msLikeFind(ns: bigint): number {
+  const sec = ns / 1_000_000_000n;
+  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
+  return Number(`${sec}.${frac}0`) * 1000;
+}
+
 /** Owner pushdown (`uidNotIn` / `gidNotIn`): is the entry owned by none of the excluded ids? */
 export function keptByOwner(
   owner: { uid: number; gid: number },
@@ -394,9 +404,9 @@ async function nodeList(hostRoot: string, options: RawOptions): Promise<RawListi
           uid,
           gid,
           size: Number(stats.size),
-          atimeMs: Number(stats.atimeNs) / 1e6,
-          ctimeMs: Number(stats.ctimeNs) / 1e6,
-          mtimeMs: Number(stats.mtimeNs) / 1e6,
+          atimeMs: msLikeFind(stats.atimeNs),
+          ctimeMs: msLikeFind(stats.ctimeNs),
+          mtimeMs: msLikeFind(stats.mtimeNs),
           dev: Number(stats.dev),
           ino: Number(stats.ino),
           ...(options.resolveLinks && stats.isSymbolicLink() ? { hostTargetType: followedType(path) } : {}),
