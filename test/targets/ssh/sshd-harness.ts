@@ -118,6 +118,15 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     }
     chroot = join(overlayDir, 'root');
   }
+  // sshd accepts a ChrootDirectory only when every component of its path is root-owned and not
+  // writable by others; a checkout under /tmp (1777) fails that. So a plain chroot is served
+  // through a read-only bind mount under /run, made in the sshd's own mount namespace.
+  let bindDir: string | undefined;
+  const bindSource = options.chroot !== undefined && !options.overlay ? options.chroot : undefined;
+  if (bindSource !== undefined) {
+    bindDir = await mkdtemp('/run/vouch-sshd-chroot-');
+    chroot = bindDir;
+  }
   const port = await freePort();
   const name = `[127.0.0.1]:${port}`;
   const publicPart = async (file: string) =>
@@ -173,7 +182,26 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
           ],
           { stdio: ['ignore', 'ignore', 'pipe'] },
         )
-      : spawn(SSHD, sshdArgv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+      : bindSource !== undefined && bindDir
+        ? spawn(
+            '/usr/bin/unshare',
+            [
+              '--mount',
+              '--propagation',
+              'private',
+              '--',
+              '/bin/sh',
+              '-ec',
+              // Positional parameters only: no path is ever spliced into the script.
+              'mount --bind "$1" "$2"; mount -o remount,bind,ro "$2"; shift 2; exec "$@"',
+              'sh',
+              bindSource,
+              bindDir,
+              ...sshdArgv,
+            ],
+            { stdio: ['ignore', 'ignore', 'pipe'] },
+          )
+        : spawn(SSHD, sshdArgv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', (chunk: Buffer) => {
     if (log.length < 8192) log += chunk.toString('utf8');
   });
@@ -183,6 +211,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     child.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });
     if (overlayDir) await rm(overlayDir, { recursive: true, force: true });
+    if (bindDir) await rm(bindDir, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -202,8 +231,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
         });
       }
       await rm(dir, { recursive: true, force: true });
-      // The mounts went with the sshd's namespace; what is left is the upper layer.
+      // The mounts went with the sshd's namespace; what is left is the upper layer / mount point.
       if (overlayDir) await rm(overlayDir, { recursive: true, force: true });
+      if (bindDir) await rm(bindDir, { recursive: true, force: true });
     },
   };
 }
