@@ -11,7 +11,7 @@ import type { FileTreeRequest } from '../core/facts/fact-request.js';
 import type { FactResult } from '../core/facts/fact-result.js';
 import type { FileTreeValue, TreeEntry } from '../core/facts/fact-values.js';
 import type { Transport, TransportStat } from '../targets/transport.js';
-import { keptByOwner, sortTreeEntries } from '../targets/walk/tree-list.js';
+import { keptByOwner, sortTreeEntries, toEntry } from '../targets/walk/tree-list.js';
 import { collect } from './collector.js';
 import { WALK_TTL_MS } from './walk.js';
 
@@ -39,21 +39,6 @@ export function collectFileTree(
   });
 }
 
-function entryOf(path: string, depth: number, stats: TransportStat): TreeEntry {
-  return {
-    path,
-    depth,
-    type: stats.type,
-    mode: stats.mode,
-    uid: stats.uid,
-    gid: stats.gid,
-    size: stats.size,
-    atimeMs: stats.atimeMs ?? stats.mtimeMs,
-    ctimeMs: stats.ctimeMs ?? stats.mtimeMs,
-    mtimeMs: stats.mtimeMs,
-  };
-}
-
 /**
  * The same listing through a transport's primitives (one round trip per entry: fine for the small
  * trees OVAL content names, slow for `/`). `filesystems` other than `all` compares devices with the
@@ -68,7 +53,7 @@ async function listThroughPrimitives(transport: Transport, request: FileTreeRequ
   const entries: TreeEntry[] = [];
   let visited = 1;
   const target = own.type === 'symlink' ? await transport.stat(rootPath) : own;
-  const root = entryOf(rootPath, 0, own);
+  const root = toEntry(rootPath, 0, own);
   if (own.type === 'symlink') root.targetType = target?.type ?? null;
   if (keep(own)) entries.push(root);
   if (target?.type !== 'dir') return { path: request.path, exists: true, entries, visited };
@@ -80,7 +65,7 @@ async function listThroughPrimitives(transport: Transport, request: FileTreeRequ
       const stats = await transport.lstat(path).catch(() => null);
       if (stats === null) continue;
       visited++;
-      const entry = entryOf(path, depth, stats);
+      const entry = toEntry(path, depth, stats);
       let linked: TransportStat | null = null;
       if (stats.type === 'symlink' && (request.follow || request.classifyLinks !== false)) {
         linked = await transport.stat(path).catch(() => null);

@@ -9,7 +9,7 @@ import type { FactKind, FactRequestOf } from '../core/facts/fact-request.js';
 import type { FactResult } from '../core/facts/fact-result.js';
 import type { ScanResult } from '../core/results.js';
 import { externalContentFor } from '../scap/datastream/external-content.js';
-import { type BenchmarkContext, benchmarksOf } from '../scap/datastream/resolve.js';
+import { type BenchmarkContext, benchmarksOf, ovalFor } from '../scap/datastream/resolve.js';
 import { loadScapSourceCached } from '../scap/datastream/source-cache.js';
 import {
   type BenchmarkEvaluation,
@@ -131,21 +131,10 @@ function documentsByHref(
   for (const rule of run.rules) {
     const href = rule.check?.href;
     if (!href || out.has(href)) continue;
-    const doc = ovalDocument(context, href) ?? external?.oval.get(href);
+    const doc = ovalFor(context, href) ?? external?.oval.get(href);
     if (doc) out.set(href, doc);
   }
   return out;
-}
-
-function ovalDocument(context: BenchmarkContext, href: string): OvalDocument | undefined {
-  const refId = href.startsWith('#') ? href.slice(1) : context.componentRef?.catalog.get(href);
-  const refs = context.dataStream
-    ? [...context.dataStream.checks, ...context.dataStream.dictionaries, ...context.dataStream.checklists]
-    : [];
-  const ref = refs.find((r) => r.id === refId);
-  const content = ref ? context.source.components.get(ref.componentId)?.content : undefined;
-  if (content?.kind === 'oval') return content.oval;
-  return undefined;
 }
 
 function pickBenchmark(source: ScapSource, id: string | undefined, path: string): BenchmarkContext {

@@ -6,7 +6,7 @@
  * and map definition results to XCCDF results.
  */
 import { VouchError } from '../../core/errors.js';
-import { type BenchmarkContext, cpeDictionaryFor, resolveHref } from '../datastream/resolve.js';
+import { type BenchmarkContext, cpeDictionaryFor, ovalFor, resolveHref } from '../datastream/resolve.js';
 import { ovalCheckOf } from '../inventory/construct-inventory.js';
 import type { CpeDictionary } from '../model/cpe.js';
 import type { OvalDocument } from '../model/oval.js';
@@ -78,7 +78,7 @@ export async function evaluateBenchmark(options: EvaluateBenchmarkOptions): Prom
     const doc =
       via === 'cpe'
         ? (cpeOval(context, href) ?? options.external?.cpe?.oval.get(href))
-        : (checkOval(context, href) ?? options.external?.oval.get(href));
+        : (ovalFor(context, href) ?? options.external?.oval.get(href));
     if (!doc) return undefined;
     const session = new OvalSession({
       document: doc,
@@ -245,12 +245,6 @@ export function shortRuleId(id: string): string {
 function testResultIdFor(profile: ResolvedProfile): string {
   // As oscap names it: xccdf_org.open-scap_testresult_<profile id>.
   return `xccdf_org.open-scap_testresult_${profile.profile?.id ?? 'default-profile'}`;
-}
-
-function checkOval(context: BenchmarkContext, href: string): OvalDocument | undefined {
-  const target = resolveHref(context.source, context.dataStream, context.componentRef, href);
-  const content = target.kind === 'component' ? context.source.components.get(target.id)?.content : undefined;
-  return content?.kind === 'oval' ? content.oval : undefined;
 }
 
 function cpeOval(context: BenchmarkContext, href: string): OvalDocument | undefined {

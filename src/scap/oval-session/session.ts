@@ -25,7 +25,7 @@ import type {
 } from '../model/oval.js';
 import { evaluateDefinition } from '../oval-eval/criteria.js';
 import { componentDependencies, evaluateLocalVariable } from '../oval-eval/functions.js';
-import { OvalEvalError, type OvalResult } from '../oval-eval/result.js';
+import { combineByOperator, OvalEvalError, type OvalResult } from '../oval-eval/result.js';
 import { evaluateState, type VariableValues } from '../oval-eval/state-eval.js';
 import { type CollectionFlag, evaluateTest } from '../oval-eval/test-eval.js';
 import type { OvalObjectRun, OvalRun, OvalTestRun, OvalVariableValue } from '../results/model.js';
@@ -207,7 +207,7 @@ export class OvalSession {
     const items = outcome.items.map(({ id, item }) => {
       const stateResults = states.map((state) => evaluateState(state, item.fields, lookup));
       if (item.status === 'exists' && states.length > 0) {
-        record.testedItems.push({ itemId: id, result: combineStates(test.stateOperator, stateResults) });
+        record.testedItems.push({ itemId: id, result: combineByOperator(test.stateOperator, stateResults) });
       } else {
         record.testedItems.push({ itemId: id, result: 'not evaluated' });
       }
@@ -510,18 +510,6 @@ export class OvalSession {
       }
     }
   }
-}
-
-function combineStates(operator: OvalTest['stateOperator'], results: OvalResult[]): OvalResult {
-  // Same combination evaluateTest applies per item; kept here for the tested_item record.
-  if (results.length === 0) return 'not evaluated';
-  const counts = { t: 0, f: 0, other: results.find((r) => r !== 'true' && r !== 'false') };
-  for (const r of results) {
-    if (r === 'true') counts.t++;
-    else if (r === 'false') counts.f++;
-  }
-  if (operator === 'OR') return counts.t > 0 ? 'true' : (counts.other ?? 'false');
-  return counts.f > 0 ? 'false' : (counts.other ?? 'true');
 }
 
 function fieldKey(dep: { objectRef: string; itemField: string; recordField: string | undefined }): string {

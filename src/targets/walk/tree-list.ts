@@ -427,7 +427,8 @@ async function nodeList(hostRoot: string, options: RawOptions): Promise<RawListi
   return { entries, visited };
 }
 
-function toEntry(path: string, depth: number, stats: TransportStat): TreeEntry {
+/** A listing entry from a transport stat (also used by the collectors' primitive lister). */
+export function toEntry(path: string, depth: number, stats: TransportStat): TreeEntry {
   return {
     path,
     depth,
