@@ -8,8 +8,11 @@ import { VouchError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerContentCommand } from './commands/content.js';
+import { registerFixCommand } from './commands/fix.js';
+import { registerRulesCommand } from './commands/rules.js';
 import { EXIT_ERROR, registerScanCommand } from './commands/scan.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerTailorCommand } from './commands/tailor.js';
 import { registerWatchCommand } from './commands/watch.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -32,6 +35,9 @@ export async function main(argv: string[]): Promise<number> {
     [alertsWatchPlugin()],
   );
   registerContentCommand(program);
+  registerRulesCommand(program);
+  registerTailorCommand(program);
+  registerFixCommand(program);
   registerServeCommand(program);
   registerAgentCommand(program);
 

@@ -88,7 +88,7 @@ describe.skipIf(!haveOscap() || !root)('vouch scan --datastream', () => {
     const r = await vouch([...base(), '--var', 'sshd_idle_timeout_value=soon']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('sshd_idle_timeout_value=soon');
-    expect(r.stderr).toContain('is a number');
+    expect(r.stderr).toContain('must be a number');
   });
 
   it('an unknown rule or profile is a one-line error listing what exists', async () => {

@@ -8,6 +8,8 @@ import { VouchError } from '../../core/errors.js';
 import { type ContentInfo, contentInfo, loadScapSource } from '../../scap/index.js';
 import type { BenchmarkInfo, ProfileInfo } from '../../scap/inventory/content-info.js';
 import { SUPPORTED_OBJECT_TYPES } from '../../scap/probes/registry.js';
+import { registerContentGenerate } from './content-generate.js';
+import { registerContentImport } from './content-import.js';
 
 interface InfoFlags {
   profile?: string;
@@ -15,7 +17,11 @@ interface InfoFlags {
 }
 
 export function registerContentCommand(program: Command): void {
-  const content = program.command('content').description('inspect SCAP content (data streams, XCCDF, OVAL)');
+  const content = program
+    .command('content')
+    .description('inspect, import and generate SCAP content (data streams, XCCDF, OVAL)');
+  registerContentImport(content);
+  registerContentGenerate(content);
   content
     .command('info')
     .description('list benchmarks and profiles with rule counts and the OVAL constructs they use')

@@ -4,12 +4,10 @@
  */
 import { VouchError } from '../../core/errors.js';
 import type { XccdfBenchmark, XccdfValue } from '../model/xccdf.js';
+import { scapVariableOf, shortVariableName, validateScapVariable } from '../variables/typed-variable.js';
 import type { ResolvedProfile } from '../xccdf/resolve-profile.js';
 
-export function shortValueId(id: string): string {
-  const at = id.indexOf('_value_');
-  return at >= 0 && id.startsWith('xccdf_') ? id.slice(at + '_value_'.length) : id;
-}
+export const shortValueId = shortVariableName;
 
 export function findValue(benchmark: XccdfBenchmark, name: string): XccdfValue {
   const exact = benchmark.values.get(name);
@@ -45,26 +43,6 @@ export function applyValueOverrides(
 }
 
 function validate(value: XccdfValue, raw: string, name: string): void {
-  if (value.type === 'number' && !/^-?\d+(\.\d+)?$/.test(raw.trim())) {
-    throw new VouchError('BAD_VARIABLE', `--var ${name}=${raw}: ${value.id} is a number`);
-  }
-  if (value.type === 'boolean' && !['true', 'false', '0', '1'].includes(raw)) {
-    throw new VouchError('BAD_VARIABLE', `--var ${name}=${raw}: ${value.id} is a boolean (true/false)`);
-  }
-  const bound = (list: { value: string }[]) => list[0]?.value;
-  const lower = bound(value.lowerBounds);
-  const upper = bound(value.upperBounds);
-  if (value.type === 'number' && lower !== undefined && Number(raw) < Number(lower)) {
-    throw new VouchError('BAD_VARIABLE', `--var ${name}=${raw}: below the lower bound ${lower}`);
-  }
-  if (value.type === 'number' && upper !== undefined && Number(raw) > Number(upper)) {
-    throw new VouchError('BAD_VARIABLE', `--var ${name}=${raw}: above the upper bound ${upper}`);
-  }
-  const choices = value.choices[0]?.value;
-  if (choices?.mustMatch && !choices.choices.includes(raw)) {
-    throw new VouchError(
-      'BAD_VARIABLE',
-      `--var ${name}=${raw}: must be one of ${choices.choices.join(', ')}`,
-    );
-  }
+  // Constraints (type, bounds, match, choices) are checked by the one shared validator.
+  validateScapVariable({ ...scapVariableOf(value), name }, raw, '--var');
 }
