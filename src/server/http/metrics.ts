@@ -63,7 +63,7 @@ export class ServerMetrics {
       labelNames: ['target_id', 'target'],
       registers,
       async collect() {
-        const rows = await latestScores(storage);
+        const rows = await storage.dashboard.latestScores();
         this.reset();
         for (const row of rows) this.set({ target_id: row.targetId, target: row.name }, row.score);
       },
@@ -89,31 +89,4 @@ export class ServerMetrics {
     });
     this.agentsConnected.set(0);
   }
-}
-
-/** The latest completed scan's score per target (ids are time-ordered: max(id) is the newest). */
-export async function latestScores(
-  storage: Storage,
-  orgId?: string,
-): Promise<Array<{ targetId: string; name: string; scanId: string; score: number }>> {
-  let query = storage.db
-    .selectFrom('scans as s')
-    .innerJoin('targets as t', 't.id', 's.target_id')
-    .select(['s.target_id as targetId', 't.name as name', 's.id as scanId', 's.score as score'])
-    .where('s.status', '=', 'completed')
-    .where('s.score', 'is not', null)
-    .where((eb) =>
-      eb(
-        's.id',
-        '=',
-        eb
-          .selectFrom('scans as s2')
-          .select((e) => e.fn.max('s2.id').as('m'))
-          .whereRef('s2.target_id', '=', 's.target_id')
-          .where('s2.status', '=', 'completed'),
-      ),
-    );
-  if (orgId !== undefined) query = query.where('s.org_id', '=', orgId);
-  const rows = await query.execute();
-  return rows.map((r) => ({ ...r, score: Number(r.score) }));
 }

@@ -26,6 +26,7 @@ export type { ApiKeyFilter } from './repos/api-keys.js';
 export type { AuditFilter } from './repos/audit.js';
 export {
   type DashboardSummary,
+  type LatestScore,
   SCORE_RANGES,
   type SummaryOptions,
   type TrendPoint,

@@ -2,11 +2,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../auth.js';
-import { dashboard } from '../dashboard.js';
 import { pageQuery } from '../schemas.js';
 
 export const insightRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { storage, clock } = app.deps;
+  const { storage } = app.deps;
 
   app.get(
     '/dashboard',
@@ -17,7 +16,8 @@ export const insightRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.strictObject({ days: z.coerce.number().int().min(1).max(90).default(14) }),
       },
     },
-    async (request) => dashboard(storage, principalOf(request).orgId, clock(), request.query.days),
+    async (request) =>
+      storage.dashboard.summary(principalOf(request).orgId, { activityDays: request.query.days }),
   );
 
   app.get(

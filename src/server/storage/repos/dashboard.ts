@@ -27,7 +27,7 @@ export interface DashboardSummary {
   targets: number;
   /** Targets with at least one completed scan. */
   scannedTargets: number;
-  /** Mean of each scanned target's latest score, to one decimal; null when none is scanned. */
+  /** Mean of each scanned target's latest score, to two decimals (as scan scores); null when none is scanned. */
   averageScore: number | null;
   scoreDistribution: Array<{ range: string; targets: number }>;
   /** Scans created a day (UTC), oldest day first, today last, by status. */
@@ -36,10 +36,16 @@ export interface DashboardSummary {
   topFailingRules: Array<{ ruleId: string; title: string; severity: Severity; failingTargets: number }>;
 }
 
+export interface LatestScore {
+  targetId: string;
+  name: string;
+  score: number;
+}
+
 export interface TrendPoint {
   /** UTC date, YYYY-MM-DD. */
   day: string;
-  /** Mean score of the day's completed scans (by finish time), one decimal; null without scans. */
+  /** Mean score of the day's completed scans (by finish time), two decimals; null without scans. */
   score: number | null;
   scans: number;
 }
@@ -68,7 +74,8 @@ function daysUpTo(now: Date, count: number): string[] {
   );
 }
 
-const round1 = (value: number) => Math.round(value * 10) / 10;
+// Two decimals: the precision scan scores are stored with, so one scan's average is its score.
+const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /**
  * Rule ids ordered by byte value on both backends: PostgreSQL would otherwise use the database's
@@ -137,7 +144,7 @@ export function dashboardRepo(ctx: RepoContext) {
     const scanned = Number(row.scanned);
     return {
       scannedTargets: scanned,
-      averageScore: scanned === 0 || row.average === null ? null : round1(Number(row.average)),
+      averageScore: scanned === 0 || row.average === null ? null : round2(Number(row.average)),
       scoreDistribution: SCORE_RANGES.map(({ range }, i) => ({
         range,
         targets: Number(byRange[`range_${i}`] ?? 0),
@@ -200,6 +207,32 @@ export function dashboardRepo(ctx: RepoContext) {
   };
 
   return {
+    /**
+     * Each scored target's latest completed score (all organisations unless one is given), for the
+     * metrics gauge. One index probe per target, as `scores` above.
+     */
+    async latestScores(orgId?: string): Promise<LatestScore[]> {
+      let query = ctx.db
+        .selectFrom('targets as t')
+        .select((eb) => [
+          't.id as targetId',
+          't.name as name',
+          eb
+            .selectFrom('scans as s')
+            .select('s.score')
+            .whereRef('s.target_id', '=', 't.id')
+            .where('s.status', '=', 'completed')
+            .orderBy('s.id', 'desc')
+            .limit(1)
+            .as('score'),
+        ]);
+      if (orgId !== undefined) query = query.where('t.org_id', '=', orgId);
+      const rows = await query.execute();
+      return rows
+        .filter((r) => r.score !== null && r.score !== undefined)
+        .map((r) => ({ targetId: r.targetId, name: r.name, score: Number(r.score) }));
+    },
+
     /** The organisation's dashboard: counts, latest scores, activity and failing rules. */
     async summary(orgId: string, options: SummaryOptions = {}): Promise<DashboardSummary> {
       const days = daysUpTo(ctx.clock(), checkRange('activityDays', options.activityDays ?? 14, 366));
@@ -237,7 +270,7 @@ export function dashboardRepo(ctx: RepoContext) {
         const row = rows.find((r) => r.day === d);
         return row === undefined || row.score === null
           ? { day: d, score: null, scans: row === undefined ? 0 : Number(row.n) }
-          : { day: d, score: round1(Number(row.score)), scans: Number(row.n) };
+          : { day: d, score: round2(Number(row.score)), scans: Number(row.n) };
       });
     },
   };
