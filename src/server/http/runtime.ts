@@ -11,6 +11,7 @@ import { JobWorker, maintenanceHandlers } from '../jobs/index.js';
 import { ensureMaintenanceSchedules, Scheduler } from '../schedule/index.js';
 import { openStorage, storageConfigFromEnv } from '../storage/index.js';
 import { ServerMetrics } from './metrics.js';
+import { reportJobHandlers } from './report-jobs.js';
 import { scanJobHandlers } from './scan-jobs.js';
 import { buildServer } from './server.js';
 
@@ -86,11 +87,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           // Scans of agent targets go to the agent over its WebSocket instead of running here.
           agents: app.deps.agents,
         }),
+        ...reportJobHandlers({ storage, content: app.deps.content }),
       },
       ...(options.worker?.pollMs !== undefined ? { pollMs: options.worker.pollMs } : {}),
       ...(options.worker?.concurrency !== undefined ? { concurrency: options.worker.concurrency } : {}),
       onError: (err, job) => log.error({ err, jobId: job?.id }, 'job worker error'),
     });
+    // A report request wakes the worker instead of waiting for its next poll.
+    app.deps.wakeJobs = () => {
+      void worker.tick().catch((err: unknown) => log.error({ err }, 'job worker wake failed'));
+    };
     const scheduler = new Scheduler(storage, { onError: (err) => log.error({ err }, 'scheduler error') });
     await ensureMaintenanceSchedules(scheduler.store);
     const address = await app.listen({ host: options.host, port: options.port });

@@ -60,6 +60,8 @@ export interface BuildServerOptions {
   metrics?: ServerMetrics;
   /** Behind a reverse proxy: trust X-Forwarded-For for client addresses (rate limits, logs). */
   trustProxy?: boolean;
+  /** How long GET /scans/:id/report waits for its rendering job before answering 202 (default 15 s). */
+  reportWaitMs?: number;
 }
 
 export interface ServerDeps {
@@ -73,6 +75,12 @@ export interface ServerDeps {
   metricsToken: string | undefined;
   /** Connected agents (WebSocket, agents/socket.ts); the scan job handler dispatches through it. */
   agents: AgentHub;
+  reportWaitMs: number;
+  /**
+   * Asks this process's job worker to look for due jobs now (set by whoever runs the worker; a
+   * no-op in a process without one, where another process's worker picks the job up by polling).
+   */
+  wakeJobs: () => void;
 }
 
 declare module 'fastify' {
@@ -120,6 +128,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       clock,
       onConnectedCount: (count) => metrics.agentsConnected.set(count),
     }),
+    reportWaitMs: options.reportWaitMs ?? 15_000,
+    wakeJobs: () => undefined,
   };
   app.decorate('deps', deps);
 

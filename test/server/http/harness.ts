@@ -15,6 +15,7 @@ import { hashPassword } from '../../../src/server/auth/passwords.js';
 import { SessionTokens } from '../../../src/server/auth/sessions.js';
 import { createUser } from '../../../src/server/auth/users.js';
 import { SecretBox } from '../../../src/server/crypto/secrets.js';
+import { reportJobHandlers } from '../../../src/server/http/report-jobs.js';
 import { scanJobHandlers } from '../../../src/server/http/scan-jobs.js';
 import { type BuildServerOptions, buildServer } from '../../../src/server/http/server.js';
 import { JobWorker } from '../../../src/server/jobs/index.js';
@@ -69,17 +70,23 @@ export async function openApi(
   });
   extend?.(app);
   const worker = new JobWorker(storage, {
-    handlers: scanJobHandlers({
-      storage,
-      secrets,
-      clock: () => new Date(),
-      content: app.deps.content,
-      metrics: app.deps.metrics,
-    }),
+    handlers: {
+      ...scanJobHandlers({
+        storage,
+        secrets,
+        clock: () => new Date(),
+        content: app.deps.content,
+        metrics: app.deps.metrics,
+      }),
+      ...reportJobHandlers({ storage, content: app.deps.content }),
+    },
     // Never polls on its own: tests drive it with drain().
     pollMs: 3_600_000,
     backoff: { baseMs: 1, maxMs: 1 },
   });
+
+  // Report requests wake the worker as in `vouch serve` (the job runs while the request waits).
+  app.deps.wakeJobs = () => void worker.tick();
 
   const bootstrap = await ensureAdmin(storage, { password: PASSWORD });
   if (!bootstrap.created) throw new Error('fresh database expected');

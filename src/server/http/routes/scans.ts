@@ -5,8 +5,8 @@ import { RESULT_STATUSES, SEVERITIES } from '../../../core/results.js';
 import { actorOf } from '../../auth/rbac.js';
 import { SCAN_STATUSES, SCAN_TRIGGERS, type Scan } from '../../storage/types.js';
 import { ownRow, principalOf } from '../auth.js';
-import { HttpError, notFound } from '../errors.js';
-import { REPORT_CONTENT_TYPES, renderStoredReport, storedScanResult } from '../report.js';
+import { HttpError } from '../errors.js';
+import { awaitReportJob } from '../report-jobs.js';
 import { configTargets, startScans } from '../scan-jobs.js';
 import { csvOf, idParams, pageQuery } from '../schemas.js';
 import { scanConfigsStore } from '../stores/scan-configs.js';
@@ -150,16 +150,34 @@ export const scanRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const scan = ownRow(request, await storage.scans.get(request.params.id), 'scan');
-      const target = await storage.targets.get(scan.targetId);
-      if (target === undefined) throw notFound('target');
-      const result = await storedScanResult(storage, content, scan, target);
+      if (scan.status !== 'completed' || scan.summary === null) {
+        throw new HttpError(
+          409,
+          'not_ready',
+          `scan ${scan.id} is ${scan.status}: reports exist for completed scans`,
+        );
+      }
       const { format } = request.query;
-      const text = await renderStoredReport(format, result, content);
+      // Rendered by the job queue (report-jobs.ts): once per scan and format, by any server process.
+      const outcome = await awaitReportJob(
+        storage,
+        { scanId: scan.id, format },
+        { waitMs: app.deps.reportWaitMs, wake: () => app.deps.wakeJobs() },
+      );
+      if (outcome.state === 'failed') {
+        throw new HttpError(500, 'report_failed', `rendering the report failed (job ${outcome.job.id})`);
+      }
+      if (outcome.state === 'pending') {
+        return reply
+          .status(202)
+          .header('retry-after', '2')
+          .send({ status: 'rendering', jobId: outcome.job.id });
+      }
       const extension = { json: 'json', html: 'html', junit: 'xml', sarif: 'sarif' }[format];
       return reply
-        .type(REPORT_CONTENT_TYPES[format])
+        .type(outcome.report.contentType)
         .header('content-disposition', `attachment; filename="vouch-scan-${scan.id}.${extension}"`)
-        .send(text);
+        .send(outcome.report.body);
     },
   );
 };
