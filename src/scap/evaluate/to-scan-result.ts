@@ -12,9 +12,11 @@ import {
   SEVERITIES,
   type StatusCounts,
 } from '../../core/results.js';
+import { SENSITIVE_MASK } from '../../core/rules/sensitive.js';
 import type { OvalDocument } from '../model/oval.js';
 import type { XccdfBenchmark, XccdfRule } from '../model/xccdf.js';
 import type { OvalRun, XccdfRuleRun, XccdfRun } from '../results/model.js';
+import { scrubEvidence, secretScrubber, sensitiveValueIds } from './mask-sensitive.js';
 
 const MAX_EVIDENCE = 20;
 
@@ -27,10 +29,15 @@ export interface ToScanResultInput {
   target: ScanResult['target'];
   timings: ScanResult['summary']['timings'];
   factsCollected: number;
+  /** XCCDF Value ids marked sensitive beyond the name heuristic (the rule store's marks). */
+  sensitiveValueIds?: ReadonlySet<string>;
 }
 
 export function toScanResult(input: ToScanResultInput): ScanResult {
   const { run, benchmark } = input;
+  // Sensitive values never reach the result: masked in `variables`, scrubbed from evidence and messages.
+  const sensitive = sensitiveValueIds(benchmark, input.sensitiveValueIds);
+  const scrub = secretScrubber(run, sensitive);
   const results: RuleResult[] = [];
   for (const rule of run.rules) {
     if (rule.result === 'notselected') continue;
@@ -40,8 +47,8 @@ export function toScanResult(input: ToScanResultInput): ScanResult {
       title: xccdfRule?.title ?? rule.ruleId,
       severity: asSeverity(rule.severity),
       status: rule.result,
-      message: messageOf(rule, platformsOf(benchmark, xccdfRule)),
-      evidence: evidenceOf(rule, run, input.documents),
+      message: scrub(messageOf(rule, platformsOf(benchmark, xccdfRule))),
+      evidence: evidenceOf(rule, run, input.documents).map((e) => scrubEvidence(e, scrub)),
       references: referencesOf(xccdfRule),
       durationMs: 0,
       check: { type: 'oval', version: 1 },
@@ -62,7 +69,9 @@ export function toScanResult(input: ToScanResultInput): ScanResult {
     startedAt: run.startTime,
     finishedAt: run.endTime,
     variables: Object.fromEntries(
-      run.rules.flatMap((r) => r.check?.exports ?? []).map((e) => [e.valueId, e.value] as const),
+      run.rules
+        .flatMap((r) => r.check?.exports ?? [])
+        .map((e) => [e.valueId, sensitive.has(e.valueId) ? SENSITIVE_MASK : e.value] as const),
     ),
     summary: {
       total: results.length,

@@ -6,6 +6,7 @@
  */
 import { VouchError } from '../../core/errors.js';
 import { type BenchmarkContext, cpeDictionaryFor, resolveHref } from '../datastream/resolve.js';
+import { maskSensitiveRun } from '../evaluate/mask-sensitive.js';
 import type { OvalDocument } from '../model/oval.js';
 import type { XccdfRun } from '../results/model.js';
 import { expandIpv6, hostName, ipv4, macAddress } from './asset-values.js';
@@ -31,9 +32,13 @@ export interface ArfOptions extends WriterOptions {
   systemInfo?: SystemInfo;
   /** OVAL results generator; default product `vouch`. */
   generator?: { productName: string; productVersion: string | undefined };
+  /** Value ids marked sensitive beyond the name heuristic (masked throughout the report). */
+  sensitiveValueIds?: ReadonlySet<string>;
 }
 
-export function writeArf(run: XccdfRun, report: ReportSource, options: ArfOptions = {}): string {
+export function writeArf(unmasked: XccdfRun, report: ReportSource, options: ArfOptions = {}): string {
+  // OVAL results and system characteristics show variable values and collected text: mask secrets.
+  const run = maskSensitiveRun(unmasked, options.sensitiveValueIds);
   const { source } = report;
   if (source.kind !== 'data-stream-collection') {
     throw new VouchError(

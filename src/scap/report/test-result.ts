@@ -3,6 +3,8 @@
  * order the XCCDF 1.2 schema requires). Shared by the `--results` document (appended to the
  * Benchmark copy) and the ARF report (standalone, with check hrefs pointing at ARF reports).
  */
+import { SENSITIVE_MASK } from '../../core/rules/sensitive.js';
+import { isSensitiveValueId } from '../evaluate/mask-sensitive.js';
 import type { XccdfRun } from '../results/model.js';
 import { type Attributes, formatFixed6, type XmlWriter } from './xml-writer.js';
 
@@ -23,6 +25,8 @@ export interface TestResultOptions {
   testSystem: string;
   /** `<identity>`: the user the scan ran as (left out when unknown). */
   identity?: { name: string; authenticated: boolean; privileged: boolean };
+  /** Value ids marked sensitive beyond the name heuristic; their set-value is written masked. */
+  sensitiveValueIds?: ReadonlySet<string>;
 }
 
 export function writeTestResult(w: XmlWriter, run: XccdfRun, options: TestResultOptions): void {
@@ -74,7 +78,11 @@ export function writeTestResult(w: XmlWriter, run: XccdfRun, options: TestResult
     ]);
   }
   for (const platform of run.applicablePlatforms) w.leaf('platform', [['idref', platform]]);
-  for (const setValue of run.setValues) w.leaf('set-value', [['idref', setValue.valueId]], setValue.value);
+  for (const setValue of run.setValues) {
+    // A report is not an input to anything: a sensitive value is written as the mask (docs/tailoring.md).
+    const masked = isSensitiveValueId(setValue.valueId, options.sensitiveValueIds);
+    w.leaf('set-value', [['idref', setValue.valueId]], masked ? SENSITIVE_MASK : setValue.value);
+  }
   for (const rule of run.rules) {
     w.start('rule-result', [
       ['idref', rule.ruleId],

@@ -280,7 +280,8 @@ class BenchmarkBuilder {
       choices: this.all(element, 'choices').map((c) => ({
         selector: selectorOf(c),
         value: {
-          mustMatch: attr(c, 'mustMatch') === 'true',
+          // xsd:boolean: "1" is as true as "true".
+          mustMatch: attr(c, 'mustMatch') === 'true' || attr(c, 'mustMatch') === '1',
           choices: this.all(c, 'choice').map((choice) => choice.text),
         },
       })),
