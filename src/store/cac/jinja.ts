@@ -8,8 +8,8 @@
  * the first branch is kept, so product-specific alternatives do not become duplicate keys.
  */
 
-const STATEMENT_LINE = /^\s*\{\{%-?\s*(\w+)[^]*?-?%\}\}\s*$/;
-const COMMENT_LINE = /^\s*\{\{#[^]*?#\}\}\s*$/;
+const STATEMENT_LINE = /^\s*\{\{%-?\s*(\w+).*?-?%\}\}\s*$/;
+const COMMENT_LINE = /^\s*\{\{#.*?#\}\}\s*$/;
 
 export function blankJinjaStatements(text: string): string {
   const lines = text.split('\n');
