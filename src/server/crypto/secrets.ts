@@ -59,6 +59,12 @@ export const SECRET_PLACES = {
     column: 'variables_encrypted',
     rowId: scanConfigId,
   }),
+  /** JSON object of a target's connection secrets (an SSH target's private key). */
+  targetCredentials: (targetId: string): SecretPlace => ({
+    table: 'targets',
+    column: 'credentials_encrypted',
+    rowId: targetId,
+  }),
   /** One secret field of an alert channel (webhook signing secret, SMTP password, PagerDuty key). */
   alertChannelSecret: (channelId: string, field: string): SecretPlace => ({
     table: 'alert_channels',

@@ -3,7 +3,10 @@
  * runs it in ONE transaction (ADR 0006), so a crash can neither lose a requested scan nor leave
  * a job without its scan. The `scan.run` handler runs the scan in this process through the same
  * code as `vouch scan` (openTarget -> openScanSession -> runSessionScan) and stores the result
- * with `scans.complete` (scan row and every rule result in one transaction).
+ * with `scans.complete` (scan row and every rule result in one transaction). SSH targets are
+ * scanned through the CLI's SSH transport with the target's stored key and known host; a
+ * connection that fails (unreachable, host key unknown or changed, key refused) fails the scan
+ * at once with the transport's one-line message.
  *
  * Jobs are delivered at least once, so the handler is idempotent: a scan that is already
  * finished is left alone, and `complete` refuses a second completion.
@@ -19,12 +22,15 @@ import { SCHEDULED_SCAN_JOB } from '../schedule/index.js';
 import { type Storage, StorageError } from '../storage/index.js';
 import { auditRepo } from '../storage/repos/audit.js';
 import { scansRepo } from '../storage/repos/scans.js';
+import { targetsRepo } from '../storage/repos/targets.js';
 import type { Database } from '../storage/schema.js';
 import type { Scan, ScanTrigger, Target } from '../storage/types.js';
 import { type AgentHub, agentOfTarget } from './agents/hub.js';
 import type { ContentCatalogue } from './content.js';
 import type { ServerMetrics } from './metrics.js';
 import { type ScanConfig, scanConfigsStore } from './stores/scan-configs.js';
+import { lineFingerprint, transportOptions } from './stores/target-connection.js';
+import { updateTarget } from './stores/targets.js';
 
 export const SCAN_RUN_JOB = 'scan.run';
 
@@ -111,9 +117,34 @@ export async function configTargets(storage: Storage, config: ScanConfig): Promi
 
 const runPayload = z.object({ scanId: z.string() });
 
-function rootOf(target: Target): string | undefined {
-  const root = target.connection?.root;
-  return typeof root === 'string' && root !== '' ? root : undefined;
+/**
+ * A host key accepted under insecureAcceptNew becomes the target's known host, as ssh's
+ * accept-new appends to known_hosts: later scans then refuse any other key. Only when the
+ * connection still trusts nothing (a concurrent edit or scan wins).
+ */
+async function learnHostKey(deps: ScanDeps, target: Target, line: string): Promise<void> {
+  await deps.storage.db.transaction().execute(async (trx) => {
+    const current = await targetsRepo({ db: trx, clock: deps.clock }).get(target.id);
+    const connection = current?.connection;
+    if (
+      current === undefined ||
+      connection?.type !== 'ssh' ||
+      connection.url !== target.connection?.url ||
+      connection.knownHosts !== undefined ||
+      connection.hostKeyFingerprint !== undefined
+    )
+      return;
+    await updateTarget({ trx, clock: deps.clock, secrets: deps.secrets }, current, {
+      connection: { ...connection, knownHosts: `${line}\n` },
+    });
+    await auditRepo({ db: trx, clock: deps.clock }).append({
+      orgId: current.orgId,
+      actor: 'system',
+      action: 'target.host_key_learned',
+      subject: `target:${current.id}`,
+      details: { url: connection.url, hostKey: lineFingerprint(line) },
+    });
+  });
 }
 
 export function scanRunHandler(deps: ScanDeps): JobHandler<z.infer<typeof runPayload>> {
@@ -147,8 +178,11 @@ export function scanRunHandler(deps: ScanDeps): JobHandler<z.infer<typeof runPay
           const all = { ...config?.variables, ...(await configs.openSensitive(scan.scanConfigId)) };
           for (const [name, value] of Object.entries(all)) vars.push(`${name}=${String(value)}`);
         }
-        const root = rootOf(target);
-        const transport = await openTarget(root !== undefined ? { root } : {});
+        const transport = await openTarget(
+          transportOptions(target, await storage.targets.sealedCredentials(target.id), deps.secrets, (line) =>
+            learnHostKey(deps, target, line),
+          ),
+        );
         let result: Awaited<ReturnType<typeof runSessionScan>>['result'];
         try {
           const session = await openScanSession({

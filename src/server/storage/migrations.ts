@@ -291,6 +291,7 @@ export function migrationSet(dialect: Dialect): Record<string, Migration> {
     '0002_auth': auth,
     '0003_job_queue': jobQueue,
     '0004_dashboard': dashboard,
+    '0005_target_credentials': targetCredentials,
   };
 }
 
@@ -414,5 +415,17 @@ const dashboard: Migration = {
       .columns(['scan_id', 'status', 'seq', 'rule_id'])
       .execute();
     await db.schema.dropIndex('rule_results_scan_status').execute();
+  },
+};
+
+/**
+ * 0005: a target's connection secrets (an SSH target's private key), sealed with the server's
+ * SecretBox (AES-256-GCM, AAD = table, column and row id; ADR 0005). A column of its own, not a
+ * field of the `connection` JSON, so no code that reads or returns a target's connection can
+ * carry the sealed text along by accident.
+ */
+const targetCredentials: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('targets').addColumn('credentials_encrypted', 'text').execute();
   },
 };

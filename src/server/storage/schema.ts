@@ -54,6 +54,8 @@ export interface TargetsTable {
   labels: string;
   /** Kind-specific connection details (e.g. ssh URL), JSON. */
   connection: string | null;
+  /** Sealed JSON of the connection's secrets (SECRET_PLACES.targetCredentials), migration 0005. */
+  credentials_encrypted: string | null;
   created_at: string;
   updated_at: string;
 }

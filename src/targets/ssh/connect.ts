@@ -12,8 +12,10 @@ import {
   type HostKeyVerdict,
   keyFingerprint,
   keyTypeOf,
+  knownHostLine,
   knownHostsName,
   loadKnownHosts,
+  parseKnownHosts,
   verifyHostKey,
 } from './known-hosts.js';
 import { formatAddress, parseSshUrl, type SshAddress, type SshTargetOptions } from './ssh-options.js';
@@ -80,7 +82,7 @@ function hostKeyError(
     default:
       return new VouchError(
         'SSH_HOST_KEY_UNKNOWN',
-        `ssh ${label}: host key of ${name} is unknown (${key}; looked in ${files.join(', ')}); add it with ssh-keyscan after checking the fingerprint, or pass --ssh-insecure-accept-new`,
+        `ssh ${label}: host key of ${name} is unknown (${key}; looked in ${files.join(', ')}); ${files[0] === 'knownHosts' ? "add it to the target's knownHosts after checking the fingerprint, or set insecureAcceptNew" : 'add it with ssh-keyscan after checking the fingerprint, or pass --ssh-insecure-accept-new'}`,
       );
   }
 }
@@ -117,27 +119,39 @@ function connectionError(error: Error & { level?: string; code?: string }, label
   }
 }
 
-export async function connectSsh(options: SshTargetOptions): Promise<SshConnection> {
-  const address = parseSshUrl(options.url, localUser());
-  const label = formatAddress(address);
-  const name = knownHostsName(address.host, address.port);
-
-  const knownHostsFiles = options.knownHostsFile
-    ? [options.knownHostsFile]
-    : [join(homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
-  const knownHosts = await loadKnownHosts(knownHostsFiles);
-  const writableKnownHosts = knownHostsFiles[0] as string;
-
-  const agent = options.agentSocket ?? process.env.SSH_AUTH_SOCK;
-  let privateKey: Buffer | undefined;
-  if (options.privateKeyFile) privateKey = await readPrivateKey(options.privateKeyFile, label);
-  else if (!agent) privateKey = (await defaultIdentity())?.key;
+/** What a scan authenticates with and trusts: the options' own, plus ambient defaults unless isolated. */
+async function credentials(options: SshTargetOptions, label: string) {
+  const knownHostsFiles =
+    options.knownHosts !== undefined || options.isolated
+      ? []
+      : options.knownHostsFile
+        ? [options.knownHostsFile]
+        : [join(homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
+  const knownHosts = [
+    ...(options.knownHosts !== undefined ? parseKnownHosts(options.knownHosts, 'knownHosts') : []),
+    ...(await loadKnownHosts(knownHostsFiles)),
+  ];
+  const agent = options.agentSocket ?? (options.isolated ? undefined : process.env.SSH_AUTH_SOCK);
+  let privateKey: Buffer | string | undefined = options.privateKey;
+  if (privateKey === undefined && options.privateKeyFile)
+    privateKey = await readPrivateKey(options.privateKeyFile, label);
+  else if (privateKey === undefined && !agent && !options.isolated)
+    privateKey = (await defaultIdentity())?.key;
   if (!privateKey && !agent) {
     throw new VouchError(
       'SSH_NO_CREDENTIALS',
       `ssh ${label}: no credentials: give --ssh-key FILE or start an ssh-agent (SSH_AUTH_SOCK)`,
     );
   }
+  return { knownHostsFiles, knownHosts, agent, privateKey };
+}
+
+export async function connectSsh(options: SshTargetOptions): Promise<SshConnection> {
+  const address = parseSshUrl(options.url, localUser());
+  const label = formatAddress(address);
+  const name = knownHostsName(address.host, address.port);
+  const { knownHostsFiles, knownHosts, agent, privateKey } = await credentials(options, label);
+  const places = options.knownHosts !== undefined ? ['knownHosts', ...knownHostsFiles] : knownHostsFiles;
 
   let hostKeyRefusal: VouchError | undefined;
   let newHostKey: Buffer | undefined;
@@ -151,13 +165,21 @@ export async function connectSsh(options: SshTargetOptions): Promise<SshConnecti
     ...(privateKey ? { privateKey } : {}),
     ...(agent ? { agent } : {}),
     hostVerifier: (blob: Buffer): boolean => {
+      if (options.hostKeyFingerprint !== undefined) {
+        if (keyFingerprint(blob) === options.hostKeyFingerprint) return true;
+        hostKeyRefusal = new VouchError(
+          'SSH_HOST_KEY_CHANGED',
+          `ssh ${label}: HOST KEY MISMATCH for ${name}: it offers ${keyTypeOf(blob)} ${keyFingerprint(blob)}, but ${options.hostKeyFingerprint} is expected (someone may be intercepting the connection, or the host was reinstalled); refusing to connect`,
+        );
+        return false;
+      }
       const verdict = verifyHostKey(knownHosts, name, blob);
       if (verdict.status === 'known') return true;
       if (verdict.status === 'unknown' && options.acceptNewHostKey) {
         newHostKey = blob;
         return true;
       }
-      hostKeyRefusal = hostKeyError(verdict, label, name, blob, knownHostsFiles);
+      hostKeyRefusal = hostKeyError(verdict, label, name, blob, places);
       return false;
     },
   };
@@ -174,7 +196,7 @@ export async function connectSsh(options: SshTargetOptions): Promise<SshConnecti
         reject(
           new VouchError(
             'SSH_KEY_INVALID',
-            `ssh ${label}: cannot use private key${options.privateKeyFile ? ` ${options.privateKeyFile}` : ''}: ${(error as Error).message}`,
+            `ssh ${label}: cannot use ${options.privateKey !== undefined ? 'the stored private key' : `private key${options.privateKeyFile ? ` ${options.privateKeyFile}` : ''}`}: ${(error as Error).message}`,
           ),
         );
       }
@@ -186,6 +208,10 @@ export async function connectSsh(options: SshTargetOptions): Promise<SshConnecti
     throw connectionError(error as Error, label);
   }
   // Recorded only once authentication succeeded: a failed attempt must not teach us a key.
-  if (newHostKey) await appendKnownHost(writableKnownHosts, name, newHostKey);
+  if (newHostKey && options.knownHosts !== undefined) {
+    await options.onNewHostKey?.(knownHostLine(name, newHostKey));
+  } else if (newHostKey && knownHostsFiles[0] !== undefined) {
+    await appendKnownHost(knownHostsFiles[0], name, newHostKey);
+  }
   return { client, address, label };
 }

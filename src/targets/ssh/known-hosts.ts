@@ -124,11 +124,15 @@ export async function loadKnownHosts(files: readonly string[]): Promise<KnownHos
   return entries;
 }
 
+/** The known_hosts line recording `blob` as the key of `name`. */
+export function knownHostLine(name: string, blob: Buffer): string {
+  return `${name} ${keyTypeOf(blob)} ${blob.toString('base64')}`;
+}
+
 /** Appends a host key (accept-new), creating the file (and ~/.ssh) when needed. */
 export async function appendKnownHost(file: string, name: string, blob: Buffer): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const existing = await readFile(file, 'utf8').catch(() => '');
   const separator = existing !== '' && !existing.endsWith('\n') ? '\n' : '';
-  const line = `${separator}${name} ${keyTypeOf(blob)} ${blob.toString('base64')}\n`;
-  await appendFile(file, line, { mode: 0o600 });
+  await appendFile(file, `${separator}${knownHostLine(name, blob)}\n`, { mode: 0o600 });
 }

@@ -8,12 +8,29 @@ export interface SshTargetOptions {
   url: string;
   /** A private key file (OpenSSH or PEM format, unencrypted). */
   privateKeyFile?: string;
+  /** The private key itself (OpenSSH or PEM text): the server passes its stored key, never a file. */
+  privateKey?: string;
   /** ssh-agent socket; default: $SSH_AUTH_SOCK. */
   agentSocket?: string;
   /** known_hosts file to check the host key against; default ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts. */
   knownHostsFile?: string;
+  /** known_hosts text checked instead of any file (the server's stored lines for the target). */
+  knownHosts?: string;
+  /** Trust exactly the host key with this fingerprint (`SHA256:…`, as `ssh-keygen -lf` prints it). */
+  hostKeyFingerprint?: string;
   /** Trust a host seen for the first time and record its key (ssh's StrictHostKeyChecking=accept-new). */
   acceptNewHostKey?: boolean;
+  /**
+   * With `knownHosts`, where an accepted new host key goes (a known_hosts line) instead of a file.
+   * Called only once authentication succeeded.
+   */
+  onNewHostKey?: (line: string) => Promise<void>;
+  /**
+   * Use only what these options name: no $SSH_AUTH_SOCK, no ~/.ssh identities, no default
+   * known_hosts files. The server sets it, so a target can never borrow the server's own
+   * credentials or trust.
+   */
+  isolated?: boolean;
   /** Retry reads refused for permission through `sudo -n`, and run commands and the walk under it. */
   sudo?: boolean;
   /** Connection + handshake + authentication (default 20 s). */

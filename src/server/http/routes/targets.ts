@@ -1,4 +1,9 @@
-/** Targets: CRUD with labels, the latest scan's status and score, and a daily score trend. */
+/**
+ * Targets: CRUD with labels, the latest scan's status and score, and a daily score trend. A host
+ * target's connection is this machine (none), an offline root filesystem (`{root}`) or a remote
+ * host over SSH (`{type: 'ssh', …}`, stores/target-connection.ts); an SSH private key is sealed
+ * at rest and never returned (`hasPrivateKey`), and audit entries say what changed, not the key.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../auth/rbac.js';
@@ -7,15 +12,18 @@ import { TARGET_KINDS, type Target } from '../../storage/types.js';
 import { ownRow, principalOf } from '../auth.js';
 import { trend } from '../dashboard.js';
 import { idParams, labelSelectorQuery, labelsSchema, pageQuery } from '../schemas.js';
-import { deleteTarget, updateTarget } from '../stores/targets.js';
+import { type CredentialsChange, connectionSchema, splitConnection } from '../stores/target-connection.js';
+import { createTarget, deleteTarget, updateTarget } from '../stores/targets.js';
 
-/** Host targets scan this machine, or an offline root filesystem on it when `root` is set. */
-const connectionSchema = z.strictObject({
-  root: z.string().min(1).max(4096).startsWith('/', 'must be an absolute path'),
-});
+/** What an audit entry says about a key change: that it happened, never the key. */
+function credentialsAudit(change: CredentialsChange, had: boolean): Record<string, string> {
+  if (change === 'keep') return {};
+  if (change === 'remove') return had ? { privateKey: 'removed' } : {};
+  return { privateKey: had ? 'replaced' : 'set' };
+}
 
 export const targetRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { storage, clock } = app.deps;
+  const { storage, clock, secrets } = app.deps;
 
   const withLatest = async (target: Target) => {
     const page = await storage.scans.list({ orgId: target.orgId, targetId: target.id, limit: 1 });
@@ -71,14 +79,28 @@ export const targetRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const target = await storage.transaction(async (tx) => {
-        const created = await tx.targets.create({ orgId: principal.orgId, ...request.body });
-        await tx.audit.append({
+      const { connection: input, ...rest } = request.body;
+      const { connection, credentials } =
+        input === undefined
+          ? { connection: null, credentials: 'keep' as const }
+          : splitConnection(input, undefined);
+      const target = await storage.db.transaction().execute(async (trx) => {
+        const created = await createTarget(
+          { trx, clock, secrets },
+          { orgId: principal.orgId, ...rest, connection },
+          credentials,
+        );
+        await auditRepo({ db: trx, clock }).append({
           orgId: principal.orgId,
           actor: actorOf(principal),
           action: 'target.create',
           subject: `target:${created.id}`,
-          details: { name: created.name, labels: created.labels, connection: created.connection },
+          details: {
+            name: created.name,
+            labels: created.labels,
+            connection: created.connection,
+            ...credentialsAudit(credentials, false),
+          },
         });
         return created;
       });
@@ -109,14 +131,26 @@ export const targetRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const principal = principalOf(request);
       const target = ownRow(request, await storage.targets.get(request.params.id), 'target');
+      const { connection: input, ...rest } = request.body;
+      const split = input === undefined ? undefined : splitConnection(input, target);
+      const credentials = split?.credentials ?? 'keep';
       return storage.db.transaction().execute(async (trx) => {
-        const updated = await updateTarget(trx, target, request.body, clock().toISOString());
+        const updated = await updateTarget(
+          { trx, clock, secrets },
+          target,
+          { ...rest, ...(split !== undefined ? { connection: split.connection } : {}) },
+          credentials,
+        );
         await auditRepo({ db: trx, clock }).append({
           orgId: principal.orgId,
           actor: actorOf(principal),
           action: 'target.update',
           subject: `target:${target.id}`,
-          details: { changed: Object.keys(request.body) },
+          details: {
+            changed: Object.keys(request.body),
+            ...(split !== undefined ? { connection: updated.connection } : {}),
+            ...credentialsAudit(credentials, target.connection?.hasPrivateKey === true),
+          },
         });
         return updated;
       });

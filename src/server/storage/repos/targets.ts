@@ -22,6 +22,16 @@ export interface TargetFilter extends PageRequest {
   kind?: string;
 }
 
+/**
+ * The sealed credentials never leave the row: readers of an SSH connection learn only whether a
+ * private key is stored (`hasPrivateKey`).
+ */
+function toConnection(row: Selectable<TargetsTable>): Record<string, unknown> | null {
+  const connection = fromJson<Record<string, unknown>>(row.connection);
+  if (connection?.type !== 'ssh') return connection;
+  return { ...connection, hasPrivateKey: row.credentials_encrypted !== null };
+}
+
 function toTarget(row: Selectable<TargetsTable>): Target {
   return {
     id: row.id,
@@ -29,7 +39,7 @@ function toTarget(row: Selectable<TargetsTable>): Target {
     kind: row.kind as Target['kind'],
     name: row.name,
     labels: fromJson<Labels>(row.labels),
-    connection: fromJson<Record<string, unknown>>(row.connection),
+    connection: toConnection(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -95,6 +105,17 @@ export function targetsRepo(ctx: RepoContext) {
       if (!isId(id)) return undefined;
       const row = await ctx.db.selectFrom('targets').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toTarget(row);
+    },
+
+    /** The target's sealed connection secrets (SECRET_PLACES.targetCredentials), for the scan that uses them. */
+    async sealedCredentials(id: string): Promise<string | null> {
+      if (!isId(id)) return null;
+      const row = await ctx.db
+        .selectFrom('targets')
+        .select('credentials_encrypted')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.credentials_encrypted ?? null;
     },
 
     /** Oldest first (ids are time-ordered), so a walk through the pages sees new targets at the end. */
