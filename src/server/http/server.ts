@@ -17,7 +17,7 @@ import { TOOL_VERSION } from '../../scan/run-scan.js';
 import type { SessionTokens } from '../auth/sessions.js';
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Storage } from '../storage/index.js';
-import { AgentHub } from './agents/hub.js';
+import { AgentHub, DEFAULT_SWEEP_MS } from './agents/hub.js';
 import { registerAgentSocket } from './agents/socket.js';
 import { registerAuth } from './auth.js';
 import { ContentCatalogue, type ContentOptions } from './content.js';
@@ -60,6 +60,8 @@ export interface BuildServerOptions {
   metrics?: ServerMetrics;
   /** Behind a reverse proxy: trust X-Forwarded-For for client addresses (rate limits, logs). */
   trustProxy?: boolean;
+  /** Interval of the sweep that sends queued scans to the agents connected here (default 5 s). */
+  agentSweepMs?: number;
   /** How long GET /scans/:id/report waits for its rendering job before answering 202 (default 15 s). */
   reportWaitMs?: number;
 }
@@ -76,6 +78,7 @@ export interface ServerDeps {
   /** Connected agents (WebSocket, agents/socket.ts); the scan job handler dispatches through it. */
   agents: AgentHub;
   reportWaitMs: number;
+  agentSweepMs: number;
   /**
    * Asks this process's job worker to look for due jobs now (set by whoever runs the worker; a
    * no-op in a process without one, where another process's worker picks the job up by polling).
@@ -129,6 +132,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       onConnectedCount: (count) => metrics.agentsConnected.set(count),
     }),
     reportWaitMs: options.reportWaitMs ?? 15_000,
+    agentSweepMs: options.agentSweepMs ?? DEFAULT_SWEEP_MS,
     wakeJobs: () => undefined,
   };
   app.decorate('deps', deps);

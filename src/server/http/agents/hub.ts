@@ -7,6 +7,11 @@
  * until it is sent, and every connect (hello) sends all of the agent's queued and running scans.
  * So an agent that was offline, or a server that restarted, loses nothing; the agent ignores a
  * scan it is already running and resends a result it still has in its spool.
+ *
+ * Several server processes (one PostgreSQL): a scan's job may run in a process the agent is not
+ * connected to, whose dispatch finds no link and leaves the scan queued. Every process therefore
+ * sweeps, every few seconds, for queued scans of the agents connected to it (`sweep`), so such a
+ * scan reaches its agent within one sweep interval without any signalling between processes.
  */
 import type { Kysely } from 'kysely';
 import type { ResultMessage, ScanMessage, ServerMessage } from '../../../agent/protocol.js';
@@ -48,9 +53,58 @@ export async function agentOfTarget(
   return row && { id: row.id, orgId: row.org_id };
 }
 
+/** Default interval of the queued-scan sweep (ms). */
+export const DEFAULT_SWEEP_MS = 5_000;
+/** Targets per sweep query (bound parameter lists stay small on both backends). */
+const SWEEP_BATCH = 500;
+
 export class AgentHub {
   private readonly links = new Map<string, AgentLink>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | undefined;
   constructor(private readonly deps: HubDeps) {}
+
+  /**
+   * Sends every queued scan of a connected agent's target; returns how many were sent. One query
+   * per SWEEP_BATCH connected agents, so the cost follows the connections, not the history.
+   */
+  sweep(): Promise<number> {
+    this.sweeping ??= (async () => {
+      try {
+        const byTarget = new Map([...this.links.values()].map((l) => [l.targetId, l]));
+        const targets = [...byTarget.keys()];
+        let sent = 0;
+        for (let i = 0; i < targets.length; i += SWEEP_BATCH) {
+          const rows = await this.deps.storage.db
+            .selectFrom('scans')
+            .select('id')
+            .where('target_id', 'in', targets.slice(i, i + SWEEP_BATCH))
+            .where('status', '=', 'queued')
+            .orderBy('id')
+            .execute();
+          for (const row of rows) if (await this.dispatch(row.id)) sent++;
+        }
+        return sent;
+      } finally {
+        this.sweeping = undefined;
+      }
+    })();
+    return this.sweeping;
+  }
+
+  /** Sweeps every `intervalMs` until `stopSweeping` (the timer never keeps the process alive). */
+  startSweeping(intervalMs = DEFAULT_SWEEP_MS, onError: (err: unknown) => void = () => undefined): void {
+    this.stopSweeping();
+    this.sweepTimer = setInterval(() => {
+      if (this.links.size > 0) this.sweep().catch(onError);
+    }, intervalMs);
+    this.sweepTimer.unref();
+  }
+
+  stopSweeping(): void {
+    if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
 
   isConnected(agentId: string): boolean {
     return this.links.has(agentId);

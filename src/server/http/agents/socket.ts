@@ -41,6 +41,10 @@ function bearer(request: IncomingMessage): string | undefined {
 export function registerAgentSocket(app: FastifyInstance, hub: AgentHub): void {
   const { storage } = app.deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // Queued scans whose job ran in another server process reach the agents connected here.
+  app.addHook('onReady', async () => {
+    hub.startSweeping(app.deps.agentSweepMs, (err) => app.log.error({ err }, 'agent scan sweep failed'));
+  });
 
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
@@ -168,6 +172,7 @@ export function registerAgentSocket(app: FastifyInstance, hub: AgentHub): void {
 
   // Upgraded sockets are outside Fastify's connection tracking: close them so app.close() ends.
   app.addHook('preClose', async () => {
+    hub.stopSweeping();
     hub.closeAll(1001, 'server shutting down');
     for (const client of wss.clients) client.terminate();
     await new Promise<void>((done) => wss.close(() => done()));
