@@ -128,6 +128,40 @@ describe('vouch tailor: the file written', () => {
     expect(back.profiles[0]?.setValues).toEqual([{ idref: `${NS}_value_var_app_max_sessions`, value: '20' }]);
     expect(back.profiles[0]?.selects).toEqual([{ idref: `${NS}_rule_app_mode`, selected: false }]);
   });
+  it('warns (without failing) about a variable no selected rule of the new profile reads', async () => {
+    const r = await tailor('--deselect', 'app_mode', '--var', 'var_app_mode=relaxed');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'vouch: warning: --var var_app_mode: no selected rule of the profile uses this variable',
+    );
+  });
+
+  it('--show reads a profile of a base tailoring', async () => {
+    const base = join(dir, 'show-base.xml');
+    expect((await tailor('--id', 'show', '--var', 'var_app_max_sessions=33', '-o', base)).code).toBe(0);
+    const r = await vouch([
+      'tailor',
+      '--datastream',
+      XCCDF,
+      '--tailoring',
+      base,
+      '--profile',
+      'show',
+      '--show',
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const shown = JSON.parse(r.stdout) as {
+      profile: string;
+      variables: { name: string; value: string; source: string }[];
+    };
+    expect(shown.profile).toBe(`${NS}_profile_show`);
+    expect(shown.variables.find((v) => v.name === 'var_app_max_sessions')).toMatchObject({
+      value: '33',
+      source: 'set-value',
+    });
+  });
 });
 
 describe('vouch tailor: bad overrides are one-line errors naming the flag, and write nothing', () => {
