@@ -20,6 +20,7 @@ DEFAULT_PKGS=(
   openssh-server   # SSH transport tests run a local sshd
   openssh-client
   chromium         # headless rendering of HTML reports
+  ansible-core     # ansible-playbook --syntax-check of generated remediation playbooks
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
