@@ -12,7 +12,6 @@ import { RULE, VALUE } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const CAC = join(FIXTURES, 'cac');
-const SSH = join(CAC, 'services', 'ssh', 'ssh_server');
 
 let dir: string;
 let storeDir: string;

@@ -175,7 +175,7 @@ describe.skipIf(!haveSsg)('import of ssg-debian11-ds.xml', () => {
   it('reports what a newer version changed: rule removed, title changed, a default changed', async () => {
     const modified = xml
       .replace(
-        /<xccdf-1\.2:Rule [^>]*id="xccdf_org\.ssgproject\.content_rule_sudo_custom_logfile"[^]*?<\/xccdf-1\.2:Rule>/,
+        /<xccdf-1\.2:Rule [^>]*id="xccdf_org\.ssgproject\.content_rule_sudo_custom_logfile"[\s\S]*?<\/xccdf-1\.2:Rule>/,
         '',
       )
       .replace(
@@ -183,7 +183,7 @@ describe.skipIf(!haveSsg)('import of ssg-debian11-ds.xml', () => {
         '<xccdf-1.2:title>Disable SSH login as root</xccdf-1.2:title>',
       )
       .replace(
-        /(<xccdf-1\.2:Value id="xccdf_org\.ssgproject\.content_value_sshd_idle_timeout_value"[^]*?)<xccdf-1\.2:value>300</,
+        /(<xccdf-1\.2:Value id="xccdf_org\.ssgproject\.content_value_sshd_idle_timeout_value"[\s\S]*?)<xccdf-1\.2:value>300</,
         '$1<xccdf-1.2:value>600<',
       )
       .replace(/(<xccdf-1\.2:version update="[^"]*">)0\.1\.65/, '$10.1.66');
