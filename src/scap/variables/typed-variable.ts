@@ -9,9 +9,10 @@
  * not a closed set (oscap accepts any value of the right type in a set-value), unless `choices
  * mustMatch="1"` says otherwise.
  *
- * Sensitivity: XCCDF has no "sensitive" attribute. A Value is sensitive when its id names a secret
- * (password, passphrase, secret, token, credential, private key) or when the user marks it (the
- * store keeps the marks; `--sensitive` on import). Sensitive values are masked in logs and reports.
+ * Sensitivity: XCCDF has no "sensitive" attribute. A Value is sensitive when its id ends with the
+ * name of a secret (password, passphrase, secret, token, credential, private/API key) or when the
+ * user marks it (the store keeps the marks; `--sensitive` on import and on `vouch tailor`).
+ * Sensitive values are masked in logs and reports.
  */
 import { VouchError } from '../../core/errors.js';
 import { SENSITIVE_MASK } from '../../core/rules/sensitive.js';
@@ -42,10 +43,18 @@ export interface ScapVariable {
   sensitive: boolean;
 }
 
-const SECRET_NAME = /passw(or)?d|passphrase|secret|token|credential|private_?key/i;
+/**
+ * The name must *end* with the secret's noun: `var_grub2_password`, `var_api_token`. Policy knobs
+ * that merely mention one (`var_password_pam_minlen`, `var_sudo_passwd_timeout`,
+ * `var_accounts_passwords_pam_faillock_deny`: 25 SSG Values) are settings, not secrets: masking
+ * them would hide the very values an auditor checks, and would make Vouch's XCCDF/ARF set-values
+ * differ from oscap's. No SSG Value matches this pattern.
+ */
+const SECRET_NAME =
+  /(?:^|_)(?:passw(?:or)?d|passphrase|secret|token|credentials?|private_?key|api_?key)(?:_hash)?$/i;
 
 export function isSensitiveVariableName(id: string): boolean {
-  return SECRET_NAME.test(id);
+  return SECRET_NAME.test(shortVariableName(id));
 }
 
 export function shortVariableName(id: string): string {

@@ -336,6 +336,22 @@ describe('sensitive values', () => {
     expect(r.stderr + r.stdout).not.toContain(SECRET);
   });
 
+  it('a variable marked with --sensitive is treated the same way', async () => {
+    const out = join(dir, 'banner.xml');
+    const r = await tailor(
+      '--sensitive',
+      'var_app_banner',
+      '--var',
+      'var_app_banner=Property-of-Example',
+      '-o',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    expect(r.stderr).toContain('sensitive variable(s) var_app_banner;');
+    expect(r.stderr).not.toContain('Property-of-Example');
+  });
+
   it('a tailoring without secrets is written 0644', async () => {
     const out = join(dir, 'plain.xml');
     expect((await tailor('--var', 'var_app_max_sessions=8', '-o', out)).code).toBe(0);
