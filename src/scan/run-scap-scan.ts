@@ -19,15 +19,24 @@ import {
 import { toScanResult } from '../scap/evaluate/to-scan-result.js';
 import type { ScapSource } from '../scap/model/datastream.js';
 import type { OvalDocument } from '../scap/model/oval.js';
+import type { Engine } from '../scap/oscap-engine/engines.js';
 import { ovalProbesFor } from '../scap/probes/registry.js';
 import { computeScores } from '../scap/report/score.js';
 import type { XccdfRun } from '../scap/results/model.js';
 import { loadTailoring } from '../scap/xccdf/tailoring.js';
+import type { SshTargetOptions } from '../targets/ssh/ssh-options.js';
 import type { Transport } from '../targets/transport.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface ScapScanOptions {
-  transport: Transport;
+  /** The target for native evaluation (not needed with engine `oscap`). */
+  transport?: Transport | undefined;
+  /** `--engine`: native (default), oscap (the real oscap decides), hybrid (oscap for what Vouch lacks). */
+  engine?: Engine | undefined;
+  /** Where oscap runs for engine oscap/hybrid: here, on an offline root, or on an SSH host. */
+  oscapTarget?: { root?: string | undefined; ssh?: SshTargetOptions | undefined } | undefined;
+  /** Engine oscap: keep oscap's own ARF and XCCDF results documents (--format arf|xccdf). */
+  keepOscapDocuments?: boolean;
   /** Data stream (or standalone XCCDF) path. */
   datastream: string;
   /** Full or short profile id. */
@@ -53,9 +62,23 @@ export interface ScapScan {
   evaluation: BenchmarkEvaluation;
   result: ScanResult;
   factsCollected: number;
+  /** Engine oscap with keepOscapDocuments: oscap's ARF and XCCDF results, as oscap wrote them. */
+  oscapDocuments?: { arf: string; xccdf: string };
 }
 
 export async function runScapScan(options: ScapScanOptions): Promise<ScapScan> {
+  const engine = options.engine ?? 'native';
+  if (engine !== 'native') {
+    // Loaded on use: a native scan never pays for the oscap engine.
+    const { runEngineScan } = await import('../scap/oscap-engine/engine-scan.js');
+    return runEngineScan({ ...options, engine });
+  }
+  const { transport } = options;
+  if (!transport) throw new VouchError('NO_TARGET', 'a native SCAP scan needs a target transport');
+  return runNativeScan({ ...options, transport });
+}
+
+export async function runNativeScan(options: ScapScanOptions & { transport: Transport }): Promise<ScapScan> {
   const start = performance.now();
   const source =
     options.source ?? (await loadScapSourceCached(options.datastream, { cacheDir: options.cacheDir }));
@@ -122,7 +145,7 @@ export async function runScapScan(options: ScapScanOptions): Promise<ScapScan> {
   return { source, context, evaluation, result, factsCollected };
 }
 
-function documentsByHref(
+export function documentsByHref(
   context: BenchmarkContext,
   run: XccdfRun,
   external: ExternalContent | undefined,
@@ -137,7 +160,7 @@ function documentsByHref(
   return out;
 }
 
-function pickBenchmark(source: ScapSource, id: string | undefined, path: string): BenchmarkContext {
+export function pickBenchmark(source: ScapSource, id: string | undefined, path: string): BenchmarkContext {
   const all = benchmarksOf(source);
   if (all.length === 0) throw new VouchError('NO_BENCHMARK', `${path}: no XCCDF benchmark in this file`);
   if (id === undefined) {
@@ -164,7 +187,7 @@ function parseOverrides(vars: readonly string[]): Map<string, string> {
   return out;
 }
 
-async function targetOf(
+export async function targetOf(
   transport: Transport,
   facts: { collect<K extends FactKind>(r: FactRequestOf<K>): Promise<FactResult<K>> },
 ): Promise<XccdfRun['target']> {

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { VouchError } from '../../core/errors.js';
 import { isReportFormat, REPORT_FORMATS, reportFormatForPath } from '../../outputs/formats.js';
 import { runScapScan } from '../../scan/run-scap-scan.js';
+import { ENGINES, type Engine } from '../../scap/oscap-engine/engines.js';
 import { openTarget, type SshTargetOptions } from '../../targets/index.js';
 
 const SCAP_FORMATS = ['xccdf', 'arf'] as const;
@@ -22,6 +23,8 @@ export interface ScapScanFlags {
   cpe?: string;
   benchmarkId?: string;
   color?: boolean;
+  /** `--engine native|oscap|hybrid` (default native). */
+  engine?: string;
   /** `--target ssh://…`: evaluate the content on a remote host over SSH. */
   ssh?: SshTargetOptions | undefined;
 }
@@ -39,10 +42,19 @@ export async function scapScanAction(
       `--format ${format}: unknown format (known: ${[...REPORT_FORMATS, ...SCAP_FORMATS].join(', ')})`,
     );
   }
-  const transport = await openTarget({ root: flags.root, ssh: flags.ssh });
+  const engine = flags.engine ?? 'native';
+  if (!(ENGINES as readonly string[]).includes(engine)) {
+    throw new VouchError('BAD_OPTION', `--engine ${engine}: unknown engine (known: ${ENGINES.join(', ')})`);
+  }
+  // With --engine oscap nothing is read through a Vouch transport: oscap reads the target itself.
+  const transport = engine === 'oscap' ? undefined : await openTarget({ root: flags.root, ssh: flags.ssh });
   try {
     const scan = await runScapScan({
       transport,
+      engine: engine as Engine,
+      oscapTarget: { root: flags.root, ssh: flags.ssh },
+      // --engine oscap --format arf|xccdf hands over oscap's own document.
+      keepOscapDocuments: engine === 'oscap' && scap,
       datastream,
       profile: flags.profile,
       tailoring: flags.tailoring,
@@ -52,7 +64,9 @@ export async function scapScanAction(
       benchmarkId: flags.benchmarkId,
     });
     let report: string;
-    if (format === 'xccdf' || format === 'arf') {
+    if ((format === 'xccdf' || format === 'arf') && scan.oscapDocuments) {
+      report = format === 'xccdf' ? scan.oscapDocuments.xccdf : scan.oscapDocuments.arf;
+    } else if (format === 'xccdf' || format === 'arf') {
       const { loadReportSource, writeArf, writeXccdfResults } = await import('../../scap/report/index.js');
       const source = await loadReportSource(scan.source);
       report =
@@ -79,7 +93,7 @@ export async function scapScanAction(
     // oscap's exit codes: 2 when a rule failed, 0 otherwise.
     setExitCode(scan.result.summary.counts.fail > 0 ? 2 : 0);
   } finally {
-    await transport.close();
+    await transport?.close();
   }
 }
 

@@ -32,6 +32,7 @@ interface ScanFlags {
   tailoring?: string;
   cpe?: string;
   benchmarkId?: string;
+  engine?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -88,6 +89,10 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--tailoring <file>', 'XCCDF tailoring file (with --datastream)')
     .option('--benchmark-id <id>', 'benchmark of the data stream to evaluate (default: the first)')
     .option('--cpe <file>', 'CPE dictionary for a standalone XCCDF file (with --datastream), as oscap --cpe')
+    .option(
+      '--engine <engine>',
+      'with --datastream: native (default), oscap (run the real oscap), hybrid (oscap only for what Vouch does not support)',
+    )
     .option('--no-progress', 'no progress bar')
     .option('--color', 'force colours in the table output')
     .action(async (flags: ScanFlags) => {
@@ -98,6 +103,12 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
       }
       if (flags.tailoring) {
         throw new VouchError('BAD_OPTION', '--tailoring needs --datastream');
+      }
+      if (flags.engine !== undefined && flags.engine !== 'native') {
+        throw new VouchError(
+          'BAD_OPTION',
+          `--engine ${flags.engine} needs --datastream (Vouch's own rules run natively)`,
+        );
       }
       const format =
         flags.format ?? (flags.output ? reportFormatForPath(flags.output) : undefined) ?? 'table';
