@@ -128,6 +128,34 @@ describe('vouch tailor: the file written', () => {
     expect(back.profiles[0]?.setValues).toEqual([{ idref: `${NS}_value_var_app_max_sessions`, value: '20' }]);
     expect(back.profiles[0]?.selects).toEqual([{ idref: `${NS}_rule_app_mode`, selected: false }]);
   });
+  it('with --tailoring and a benchmark profile, adds a new profile next to the base ones', async () => {
+    const first = join(dir, 'keep.xml');
+    const second = join(dir, 'added.xml');
+    expect((await tailor('--id', 'one', '--var', 'var_app_max_sessions=10', '-o', first)).code).toBe(0);
+    const r = await vouch([
+      'tailor',
+      '--datastream',
+      XCCDF,
+      '--tailoring',
+      first,
+      '--profile',
+      'default',
+      '--id',
+      'two',
+      '--deselect',
+      'app_mode',
+      '-o',
+      second,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const back = await loadTailoring(second);
+    expect(back.profiles.map((p) => [p.id, p.extends])).toEqual([
+      [`${NS}_profile_one`, `${NS}_profile_default`],
+      [`${NS}_profile_two`, `${NS}_profile_default`],
+    ]);
+    expect(back.profiles[0]?.setValues).toEqual([{ idref: `${NS}_value_var_app_max_sessions`, value: '10' }]);
+  });
+
   it('warns (without failing) about a variable no selected rule of the new profile reads', async () => {
     const r = await tailor('--deselect', 'app_mode', '--var', 'var_app_mode=relaxed');
     expect(r.code).toBe(0);
