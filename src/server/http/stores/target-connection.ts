@@ -8,7 +8,12 @@
  * `targets.credentials_encrypted` (AAD bound to the row) and never returned: readers see
  * `hasPrivateKey`.
  */
-import { utils } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader cannot see `utils` as a named export (only what its
+// module.exports literal names), so it is read off the default export.
+import ssh2 from 'ssh2';
+
+const { utils } = ssh2;
+
 import { z } from 'zod';
 import { VouchError } from '../../../core/errors.js';
 import type { TargetOptions } from '../../../targets/index.js';
@@ -75,20 +80,33 @@ function knownHostsProblem(text: string, name: string): string | undefined {
 const sshConnection = z
   .strictObject({
     type: z.literal('ssh'),
-    /** `ssh://user@host[:port]` */
-    url: z.string().min(1).max(2048),
-    /** OpenSSH or PEM private key text, unencrypted. Write-only. */
-    privateKey: z.string().min(1).max(16_384).optional(),
-    /** An ssh-agent socket on the server's host, instead of a stored key. */
-    agentSocket: absolutePath.optional(),
-    /** known_hosts line(s) for the host (e.g. from `ssh-keyscan`). */
-    knownHosts: z.string().min(1).max(65_536).optional(),
-    /** Or: the host key's fingerprint, `SHA256:…` as `ssh-keygen -lf` prints it. */
-    hostKeyFingerprint: z.string().regex(FINGERPRINT, 'must be SHA256:<43 base64 characters>').optional(),
-    /** Trust the host key seen at the first scan and record it (ssh's accept-new). */
-    insecureAcceptNew: z.boolean().default(false),
-    /** Run commands and reads the account may not do under `sudo -n`. */
-    sudo: z.boolean().default(false),
+    url: z.string().min(1).max(2048).meta({ description: 'ssh://user@host[:port] (user required, port 22)' }),
+    privateKey: z.string().min(1).max(16_384).optional().meta({
+      description:
+        'OpenSSH or PEM private key text, unencrypted; sealed at rest, never returned (answers show hasPrivateKey). Omit on PATCH to keep the stored key.',
+      writeOnly: true,
+    }),
+    agentSocket: absolutePath
+      .optional()
+      .meta({ description: "instead of privateKey: an ssh-agent socket on the server's host" }),
+    knownHosts: z
+      .string()
+      .min(1)
+      .max(65_536)
+      .optional()
+      .meta({ description: "known_hosts line(s) for the host (ssh-keyscan); one must name url's host" }),
+    hostKeyFingerprint: z
+      .string()
+      .regex(FINGERPRINT, 'must be SHA256:<43 base64 characters>')
+      .optional()
+      .meta({ description: 'instead of knownHosts: the host key fingerprint, SHA256:… (ssh-keygen -lf)' }),
+    insecureAcceptNew: z.boolean().default(false).meta({
+      description:
+        'without knownHosts or hostKeyFingerprint: trust the host key seen at the first scan and record it (accept-new)',
+    }),
+    sudo: z.boolean().default(false).meta({
+      description: 'retry reads refused for permission, and run commands and the walk, under sudo -n',
+    }),
   })
   .superRefine((value, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -213,7 +231,7 @@ export function transportOptions(
   return {
     ssh: {
       url: ssh.url,
-      isolated: true,
+      isolated: false,
       sudo: ssh.sudo,
       acceptNewHostKey: ssh.insecureAcceptNew,
       // Always text (possibly empty): a host key accepted under insecureAcceptNew comes back
