@@ -9,7 +9,11 @@
  * - a refused key, a changed host key or a wrong fingerprint fail the scan with one clear line;
  * - insecureAcceptNew records the host key seen first, and refuses another one afterwards.
  */
-import { readFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../../src/core/results.js';
@@ -351,6 +355,63 @@ describe.skipIf(!sshdAvailable() || !hardened)('SSH targets in the server', () =
       expect(second.status).toBe('failed');
       expect(second.error).toContain('HOST KEY CHANGED');
     }, 120_000);
+
+    it.skipIf(!existsSync('/usr/bin/ssh-agent'))(
+      "authenticates through agentSocket, and never through the server's own SSH_AUTH_SOCK",
+      async () => {
+        const scratch = await mkdtemp(join(tmpdir(), 'vouch-ssh-agent-'));
+        const socket = join(scratch, 'agent.sock');
+        const agent = spawn('/usr/bin/ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+        const saved = process.env.SSH_AUTH_SOCK;
+        try {
+          for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 100));
+          execFileSync('/usr/bin/ssh-add', ['-q', sshd.clientKey], {
+            env: { ...process.env, SSH_AUTH_SOCK: socket },
+          });
+          // The server process has an agent that holds the right key; a target with a refused key
+          // must still fail: targets never borrow the server's credentials.
+          process.env.SSH_AUTH_SOCK = socket;
+          const refused = await createTarget('ambient-agent', sshConnection({ privateKey: keys.wrong }));
+          const denied = await scanOf(refused.id);
+          expect(denied.status).toBe('failed');
+          expect(denied.error).toContain('authentication failed');
+          delete process.env.SSH_AUTH_SOCK;
+
+          const viaAgent = await createTarget(
+            'via-agent',
+            sshConnection({ privateKey: undefined, agentSocket: socket }),
+          );
+          expect(viaAgent.connection).toMatchObject({ agentSocket: socket, hasPrivateKey: false });
+          const scan = await scanOf(viaAgent.id);
+          expect(scan.status, scan.error ?? '').toBe('completed');
+        } finally {
+          if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+          else process.env.SSH_AUTH_SOCK = saved;
+          agent.kill('SIGTERM');
+          await rm(scratch, { recursive: true, force: true });
+        }
+      },
+      120_000,
+    );
+
+    it('documents the SSH connection in the OpenAPI document, the key write-only', async () => {
+      const doc = (await call('GET', '/api/docs', undefined, 'auditor')).json();
+      const connection =
+        doc.paths['/api/v1/targets'].post.requestBody.content['application/json'].schema.properties
+          .connection;
+      const ssh = JSON.stringify(connection);
+      expect(ssh).toContain('"enum":["ssh"]');
+      expect(ssh).toMatch(/"privateKey":\{[^}]*"writeOnly":true/);
+      for (const field of [
+        'url',
+        'knownHosts',
+        'hostKeyFingerprint',
+        'insecureAcceptNew',
+        'sudo',
+        'agentSocket',
+      ])
+        expect(ssh).toContain(`"${field}"`);
+    });
 
     it('refuses a sealed key copied from another target (AAD binds it to its row)', async () => {
       const a = await createTarget('aad-a', sshConnection());

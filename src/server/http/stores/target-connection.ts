@@ -231,7 +231,7 @@ export function transportOptions(
   return {
     ssh: {
       url: ssh.url,
-      isolated: false,
+      isolated: true,
       sudo: ssh.sudo,
       acceptNewHostKey: ssh.insecureAcceptNew,
       // Always text (possibly empty): a host key accepted under insecureAcceptNew comes back
