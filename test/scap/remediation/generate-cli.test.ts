@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { fixtureRoot } from '../../helpers/fixtures.js';
 import { haveOscap, OSCAP, strippedDatastream } from '../differential/oscap-reference.js';
 import { bashBlock, body, vouch } from './run-vouch.js';
 
@@ -21,6 +22,7 @@ const RULE = 'xccdf_org.ssgproject.content_rule_';
 const VALUE = 'xccdf_org.ssgproject.content_value_';
 const PROFILE = 'xccdf_org.ssgproject.content_profile_cis_level1_server';
 const haveAnsible = existsSync('/usr/bin/ansible-playbook');
+const hardened = fixtureRoot('hardened');
 
 async function oscapFix(ds: string, type: 'bash' | 'ansible', extra: string[] = []): Promise<string> {
   const argv = ['xccdf', 'generate', 'fix', '--fix-type', type, '--profile', PROFILE, ...extra, ds];
@@ -285,6 +287,102 @@ describe.skipIf(!haveOscap())('vouch fix generate', () => {
     await generate('--rule', 'sshd_set_keepalive', '-o', plain);
     expect((await stat(plain)).mode & 0o777).toBe(0o644);
   });
+
+  it.skipIf(!hardened)(
+    '--scan: the rules and values of the scan; --failed-only keeps its failures',
+    async () => {
+      // A real scan of two rules with a --var: the result records the value its OVAL check used.
+      const result = join(dir, 'scan.json');
+      const scanned = await vouch([
+        'scan',
+        '--datastream',
+        ds,
+        '--profile',
+        'cis_level1_server',
+        '--root',
+        hardened as string,
+        '--rule',
+        'sshd_set_keepalive',
+        '--rule',
+        'file_permissions_etc_passwd',
+        '--var',
+        'var_sshd_set_keepalive=5',
+        '--format',
+        'json',
+        '--output',
+        result,
+      ]);
+      const scan = JSON.parse(await readFile(result, 'utf8')) as {
+        results: { ruleId: string; status: string }[];
+        variables: Record<string, string>;
+      };
+      expect(scanned.code).toBe(2);
+      const status = new Map(scan.results.map((r) => [r.ruleId.slice(RULE.length), r.status]));
+      expect(status).toEqual(
+        new Map([
+          ['file_permissions_etc_passwd', 'pass'],
+          ['sshd_set_keepalive', 'fail'],
+        ]),
+      );
+
+      const all = await vouch(['fix', 'generate', '--scan', result, '--datastream', ds]);
+      expect(all.code).toBe(0);
+      expect(all.stdout).toContain(`# BEGIN fix (1 / 2) for '${RULE}file_permissions_etc_passwd'`);
+      expect(bashBlock(all.stdout, `${RULE}sshd_set_keepalive`)).toContain("var_sshd_set_keepalive='5'");
+      expect(all.stdout).toMatch(/^# {3}var_sshd_set_keepalive = 5 {2}\(scan result\)$/m);
+      expect(all.stdout).toContain(`# Profile ID:  ${PROFILE}`);
+
+      const failed = await vouch([
+        'fix',
+        'generate',
+        '--scan',
+        result,
+        '--datastream',
+        ds,
+        '--failed-only',
+        '--format',
+        'ansible',
+      ]);
+      const [play] = parse(failed.stdout) as Playbook[];
+      expect(play?.vars).toEqual({ var_sshd_set_keepalive: '5' });
+      expect(play?.tasks.every((t) => t.tags?.includes('sshd_set_keepalive'))).toBe(true);
+      expect(failed.stdout).toContain('It fixes the rules whose result was fail.');
+
+      // --var beats the scan's value; a value the result shows masked is not guessed, but named.
+      const masked = join(dir, 'scan-masked.json');
+      const valueId = `${VALUE}var_sshd_set_keepalive`;
+      await writeFile(
+        masked,
+        JSON.stringify({ ...scan, variables: { ...scan.variables, [valueId]: '********' } }),
+      );
+      const m = await vouch([
+        'fix',
+        'generate',
+        '--scan',
+        masked,
+        '--datastream',
+        ds,
+        '--rule',
+        'sshd_set_keepalive',
+      ]);
+      expect(m.stderr).toContain(
+        "the scan result masks sensitive Value var_sshd_set_keepalive; the script uses the profile's value (give --var var_sshd_set_keepalive=... to set it)",
+      );
+      expect(bashBlock(m.stdout, `${RULE}sshd_set_keepalive`)).toContain("var_sshd_set_keepalive='3'");
+      const v = await vouch([
+        'fix',
+        'generate',
+        '--scan',
+        masked,
+        '--datastream',
+        ds,
+        '--var',
+        'var_sshd_set_keepalive=9',
+      ]);
+      expect(v.stderr).not.toContain('masks');
+      expect(bashBlock(v.stdout, `${RULE}sshd_set_keepalive`)).toContain("var_sshd_set_keepalive='9'");
+    },
+  );
 
   describe('errors: one line, naming the field', () => {
     const foreignScan = (profile: string, ruleId: string) =>
