@@ -162,7 +162,9 @@ function newProfileId(
 }
 
 function customizedTitle(profile: XccdfProfile): string {
-  return `${profile.title ?? shortProfileId(profile.id)} [CUSTOMIZED]`;
+  const title = profile.title ?? shortProfileId(profile.id);
+  // A copy of an already customized profile keeps one marker, not two.
+  return title.endsWith(' [CUSTOMIZED]') ? title : `${title} [CUSTOMIZED]`;
 }
 
 function nextVersion(version: string | undefined): string {
