@@ -35,6 +35,8 @@ interface Keys {
   wrong: string;
   knownHosts: string;
   changedKnownHosts: string;
+  /** The host's name with an ECDSA key, while it serves only ed25519. */
+  otherTypeKnownHosts: string;
 }
 
 /** The base64 body of a PEM/OpenSSH key: what must never show up anywhere. */
@@ -77,7 +79,12 @@ describe.skipIf(!sshdAvailable() || !hardened)('SSH targets in the server', () =
       wrong: await readFile(sshd.wrongKey, 'utf8'),
       knownHosts: await readFile(sshd.knownHosts, 'utf8'),
       changedKnownHosts: await readFile(sshd.changedKnownHosts, 'utf8'),
+      otherTypeKnownHosts: '',
     };
+    const ecdsa = join(sshd.dir, 'ecdsa_key');
+    execFileSync('/usr/bin/ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-f', ecdsa]);
+    const [type, blob] = (await readFile(`${ecdsa}.pub`, 'utf8')).split(' ');
+    keys.otherTypeKnownHosts = `[127.0.0.1]:${sshd.port} ${type} ${blob}\n`;
   }, 60_000);
   afterAll(async () => {
     await sshd?.stop();
@@ -304,6 +311,11 @@ describe.skipIf(!sshdAvailable() || !hardened)('SSH targets in the server', () =
         /HOST KEY CHANGED for \[127\.0\.0\.1\]:\d+: it offers ssh-ed25519 SHA256:\S+, but knownHosts:1 holds another/,
       ],
       [
+        'a host known only by a key of another type',
+        () => ({ knownHosts: keys.otherTypeKnownHosts }),
+        /host key of \[127\.0\.0\.1\]:\d+ is unknown \(ssh-ed25519 SHA256:\S+; looked in knownHosts\); add it to the target's knownHosts after checking the fingerprint, or set insecureAcceptNew$/,
+      ],
+      [
         'another pinned fingerprint',
         () => ({ knownHosts: undefined, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` }),
         /HOST KEY MISMATCH/,
@@ -411,6 +423,24 @@ describe.skipIf(!sshdAvailable() || !hardened)('SSH targets in the server', () =
         'agentSocket',
       ])
         expect(ssh).toContain(`"${field}"`);
+    });
+
+    it("refuses an SSH connection on an agent's host target", async () => {
+      const minted = await call('POST', '/api/v1/agents/enrollment-tokens', { note: 'ssh' }, 'admin');
+      const enrolled = await api.request('POST', '/api/v1/agents/enroll', {
+        body: { token: minted.json().token, name: 'agent-host-ssh' },
+      });
+      expect(enrolled.statusCode, enrolled.body).toBe(201);
+      const { targetId } = enrolled.json();
+      const res = await call('PATCH', `/api/v1/targets/${targetId}`, { connection: sshConnection() });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toContain("body.connection: this target is an agent's host");
+      const row = await api.storage.db
+        .selectFrom('targets')
+        .select(['connection', 'credentials_encrypted'])
+        .where('id', '=', targetId)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ connection: null, credentials_encrypted: null });
     });
 
     it('refuses a sealed key copied from another target (AAD binds it to its row)', async () => {

@@ -9,8 +9,10 @@ import { z } from 'zod';
 import { actorOf } from '../../auth/rbac.js';
 import { auditRepo } from '../../storage/repos/audit.js';
 import { TARGET_KINDS, type Target } from '../../storage/types.js';
+import { agentOfTarget } from '../agents/hub.js';
 import { ownRow, principalOf } from '../auth.js';
 import { trend } from '../dashboard.js';
+import { HttpError } from '../errors.js';
 import { idParams, labelSelectorQuery, labelsSchema, pageQuery } from '../schemas.js';
 import { type CredentialsChange, connectionSchema, splitConnection } from '../stores/target-connection.js';
 import { createTarget, deleteTarget, updateTarget } from '../stores/targets.js';
@@ -132,6 +134,14 @@ export const targetRoutes: FastifyPluginAsyncZod = async (app) => {
       const principal = principalOf(request);
       const target = ownRow(request, await storage.targets.get(request.params.id), 'target');
       const { connection: input, ...rest } = request.body;
+      // An agent's host is scanned by its agent (scan-jobs.ts): an SSH connection there would be
+      // stored but never used, and a key stored for nothing.
+      if (input?.type === 'ssh' && (await agentOfTarget(storage.db, target.id)) !== undefined)
+        throw new HttpError(
+          400,
+          'invalid',
+          "body.connection: this target is an agent's host, scanned by its agent; create another target for SSH",
+        );
       const split = input === undefined ? undefined : splitConnection(input, target);
       const credentials = split?.credentials ?? 'keep';
       return storage.db.transaction().execute(async (trx) => {
