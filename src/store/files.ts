@@ -22,6 +22,8 @@ export const storePaths = {
   datastream: (store: string, sha256: string) => join(store, 'datastreams', `${sha256}.xml`),
   sourceDir: (store: string, sourceId: string) => join(store, 'sources', sourceId),
   rules: (store: string, sourceId: string) => join(store, 'sources', sourceId, 'rules.json'),
+  /** Fixes are two thirds of the rule data and list/search never needs them: a file of their own. */
+  fixes: (store: string, sourceId: string) => join(store, 'sources', sourceId, 'fixes.json'),
   variables: (store: string, sourceId: string) => join(store, 'sources', sourceId, 'variables.json'),
   profiles: (store: string, sourceId: string) => join(store, 'sources', sourceId, 'profiles.json'),
 };

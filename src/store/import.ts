@@ -15,6 +15,7 @@ import { readManifest, readSensitiveMarks } from './rule-store.js';
 import type {
   ImportResult,
   SourceKind,
+  StoredFix,
   StoredProfile,
   StoredRule,
   StoredSource,
@@ -76,6 +77,10 @@ async function readDatastream(
   return { bytes, content: contentOfSource(source, sourceId, isSensitive) };
 }
 
+function withFixes(rules: StoredRule[], fixes: Record<string, StoredFix[]>): StoredRule[] {
+  return rules.map((r) => ({ ...r, fixes: fixes[r.id] ?? [] }));
+}
+
 async function previousSnapshot(
   store: string,
   entry: StoredSource | undefined,
@@ -84,7 +89,10 @@ async function previousSnapshot(
   return {
     version: entry.version,
     sha256: entry.sha256,
-    rules: await readJson<StoredRule[]>(storePaths.rules(store, entry.id), []),
+    rules: withFixes(
+      await readJson<StoredRule[]>(storePaths.rules(store, entry.id), []),
+      await readJson<Record<string, StoredFix[]>>(storePaths.fixes(store, entry.id), {}),
+    ),
     variables: await readJson<StoredVariable[]>(storePaths.variables(store, entry.id), []),
     profiles: await readJson<StoredProfile[]>(storePaths.profiles(store, entry.id), []),
   };
@@ -163,7 +171,14 @@ export async function importIntoStore(path: string, options: ImportOptions = {})
   const diff = before ? diffImports(sourceId, before, after) : undefined;
 
   if (bytes) await writeFileAtomic(storePaths.datastream(store, digest), bytes);
-  await writeJsonAtomic(storePaths.rules(store, sourceId), content.rules);
+  await writeJsonAtomic(
+    storePaths.fixes(store, sourceId),
+    Object.fromEntries(content.rules.filter((r) => r.fixes.length > 0).map((r) => [r.id, r.fixes])),
+  );
+  await writeJsonAtomic(
+    storePaths.rules(store, sourceId),
+    content.rules.map(({ fixes: _fixes, ...rest }) => rest),
+  );
   await writeJsonAtomic(storePaths.variables(store, sourceId), content.variables);
   await writeJsonAtomic(storePaths.profiles(store, sourceId), content.profiles);
   await writeJsonAtomic(storePaths.sensitive(store), { marks: [...marks].sort() });

@@ -10,6 +10,7 @@ import { readJson, resolveStoreDir, storePaths } from './files.js';
 import { controlMatches, frameworkMatcher } from './references.js';
 import {
   STORE_FORMAT,
+  type StoredFix,
   type StoredProfile,
   type StoredRule,
   type StoredSource,
@@ -109,7 +110,23 @@ export async function openRuleStore(dir?: string): Promise<RuleStore> {
     }
     return found;
   };
-  const rulesOf = (id: string) => cached<StoredRule[]>(storePaths.rules(root, source(id).id));
+  const rulesOf = (id: string): StoredRule[] => {
+    const path = storePaths.rules(root, source(id).id);
+    if (!cache.has(path)) {
+      const fixesPath = storePaths.fixes(root, id);
+      const rules = loadIndex<StoredRule[]>(path);
+      // fixes.json is parsed on the first read of any rule's `fixes`, so searching never pays for it.
+      for (const rule of rules) {
+        Object.defineProperty(rule, 'fixes', {
+          enumerable: true,
+          configurable: true,
+          get: () => cached<Record<string, StoredFix[]>>(fixesPath)[rule.id] ?? [],
+        });
+      }
+      cache.set(path, rules);
+    }
+    return cache.get(path) as StoredRule[];
+  };
   const profilesOf = (id: string) => cached<StoredProfile[]>(storePaths.profiles(root, source(id).id));
   const variablesOf = (id: string): StoredVariable[] =>
     cached<StoredVariable[]>(storePaths.variables(root, source(id).id)).map((v) =>

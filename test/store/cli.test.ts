@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRuleStore } from '../../src/store/index.js';
 import { DEBIAN11, haveSsg, RULE, UBUNTU2204, VALUE, vouch } from './helpers.js';
 
 const CAC = join(import.meta.dirname, 'fixtures', 'cac');
