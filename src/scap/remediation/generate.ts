@@ -86,7 +86,9 @@ export async function generateFix(options: GenerateFixOptions): Promise<Generate
   const overrides = new Map<string, ValueOverride>();
   if (tailoringDoc) tailoringOverrides(context.benchmark, resolved, overrides, sensitive);
 
-  const scope = `profile ${resolved.profile ? shortProfileId(resolved.profile.id) : '(default)'} of ${options.datastream}`;
+  const scope = resolved.profile
+    ? `profile ${shortProfileId(resolved.profile.id)} of ${options.datastream}`
+    : `the default selection of ${options.datastream} (no --profile)`;
   if (scan) {
     checkScanMatches(scan, resolved.selectedRules, scope);
     scanOverrides(benchmark, resolved, scan, overrides, options.datastream, sensitive);

@@ -63,7 +63,8 @@ export function narrowRules(
   const wanted = new Set<string>();
   for (const name of names) {
     const match = rules.find((r) => r.id === name || shortRuleName(r.id) === name);
-    if (!match) throw new VouchError('UNKNOWN_RULE', `--rule ${name}: not a rule of ${scope}`);
+    if (!match)
+      throw new VouchError('UNKNOWN_RULE', `--rule ${name}: not selected by ${scope} (or no such rule)`);
     wanted.add(match.id);
   }
   return rules.filter((r) => wanted.has(r.id));
