@@ -46,10 +46,24 @@ export interface OscapRun {
   wallMs: number;
 }
 
-export async function runOscap(datastream: string, profile: string, root?: string): Promise<OscapRun> {
+export async function runOscap(
+  datastream: string,
+  profile: string,
+  root?: string,
+  options: { tailoring?: string } = {},
+): Promise<OscapRun> {
   const out = await mkdtemp(join(tmpdir(), 'vouch-oscap-'));
   const results = join(out, 'results.xml');
-  const argv = ['xccdf', 'eval', '--profile', profile, '--results', results, datastream];
+  const argv = [
+    'xccdf',
+    'eval',
+    ...(options.tailoring ? ['--tailoring-file', options.tailoring] : []),
+    '--profile',
+    profile,
+    '--results',
+    results,
+    datastream,
+  ];
   const start = performance.now();
   try {
     // Exit code 2 means "some rule failed": a normal outcome.
