@@ -4,8 +4,9 @@
  * each row is updated only if its sealed value is still the one that was read (compare-and-set),
  * so a concurrent edit of the same row wins over the reseal instead of being overwritten.
  */
+import type { Kysely } from 'kysely';
 import type { Storage } from '../storage/index.js';
-import { SECRET_PLACES, type SecretBox, SecretError } from './secrets.js';
+import { SECRET_PLACES, type SecretBox, SecretError, type SecretPlace } from './secrets.js';
 
 export interface ResealReport {
   /** Sealed values looked at. */
@@ -18,14 +19,39 @@ export interface ResealReport {
 
 const BATCH = 200;
 
-export async function resealScanConfigSecrets(storage: Storage, box: SecretBox): Promise<ResealReport> {
+/** A column of sealed values, each bound to its row id (the tables share the `id` primary key). */
+interface SealedColumn {
+  table: 'scan_configs' | 'targets';
+  column: 'variables_encrypted' | 'credentials_encrypted';
+  place: (rowId: string) => SecretPlace;
+}
+
+export const resealScanConfigSecrets = (storage: Storage, box: SecretBox) =>
+  resealColumn(storage, box, {
+    table: 'scan_configs',
+    column: 'variables_encrypted',
+    place: SECRET_PLACES.scanConfigVariables,
+  });
+
+/** SSH targets' sealed private keys (targets.credentials_encrypted). */
+export const resealTargetCredentials = (storage: Storage, box: SecretBox) =>
+  resealColumn(storage, box, {
+    table: 'targets',
+    column: 'credentials_encrypted',
+    place: SECRET_PLACES.targetCredentials,
+  });
+
+async function resealColumn(storage: Storage, box: SecretBox, spec: SealedColumn): Promise<ResealReport> {
+  // The table and column vary, which Kysely's typed builder cannot express; both are fixed above.
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  const db = storage.db as unknown as Kysely<any>;
   const report: ResealReport = { checked: 0, resealed: 0, undecryptable: [] };
   let after = '';
   for (;;) {
-    const rows = await storage.db
-      .selectFrom('scan_configs')
-      .select(['id', 'variables_encrypted'])
-      .where('variables_encrypted', 'is not', null)
+    const rows: Array<{ id: string; sealed: string }> = await db
+      .selectFrom(spec.table)
+      .select(['id', `${spec.column} as sealed`])
+      .where(spec.column, 'is not', null)
       .where('id', '>', after)
       .orderBy('id', 'asc')
       .limit(BATCH)
@@ -33,22 +59,22 @@ export async function resealScanConfigSecrets(storage: Storage, box: SecretBox):
     if (rows.length === 0) return report;
     for (const row of rows) {
       after = row.id;
-      const sealed = row.variables_encrypted!;
+      const sealed = row.sealed;
       report.checked++;
       let fresh: string | undefined;
       try {
-        fresh = box.reseal(sealed, SECRET_PLACES.scanConfigVariables(row.id));
+        fresh = box.reseal(sealed, spec.place(row.id));
       } catch (err) {
         if (!(err instanceof SecretError)) throw err;
         report.undecryptable.push(row.id);
         continue;
       }
       if (fresh === undefined) continue;
-      const result = await storage.db
-        .updateTable('scan_configs')
-        .set({ variables_encrypted: fresh })
+      const result = await db
+        .updateTable(spec.table)
+        .set({ [spec.column]: fresh })
         .where('id', '=', row.id)
-        .where('variables_encrypted', '=', sealed)
+        .where(spec.column, '=', sealed)
         .executeTakeFirst();
       report.resealed += Number(result.numUpdatedRows);
     }

@@ -10,6 +10,7 @@
  * - insecureAcceptNew records the host key seen first, and refuses another one afterwards.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../../src/core/results.js';
 import { openScanSession, runSessionScan } from '../../../src/scan/run-scan.js';
+import { resealTargetCredentials } from '../../../src/server/crypto/reseal.js';
+import { SECRET_PLACES, SecretBox } from '../../../src/server/crypto/secrets.js';
+import { sealCredentials } from '../../../src/server/http/stores/target-connection.js';
 import { openTarget, type TargetOptions } from '../../../src/targets/index.js';
 import { fixtureRoot } from '../../helpers/fixtures.js';
 import { type Sshd, sshdAvailable, startSshd } from '../../targets/ssh/sshd-harness.js';
@@ -460,6 +464,36 @@ describe.skipIf(!sshdAvailable() || !hardened)('SSH targets in the server', () =
       expect(scan.status).toBe('failed');
       expect(scan.error).toContain('stored private key cannot be opened');
     }, 60_000);
+
+    it('reseals stored keys after a secret key rotation', async () => {
+      const target = await createTarget('rotated', sshConnection());
+      const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+      const before = sealCredentials(new SecretBox({ current: oldKey, old: [] }), target.id, {
+        privateKey: keys.client,
+      });
+      await api.storage.db
+        .updateTable('targets')
+        .set({ credentials_encrypted: before })
+        .where('id', '=', target.id)
+        .execute();
+      const rotated = new SecretBox({ current: newKey, old: [oldKey] });
+      const report = await resealTargetCredentials(api.storage, rotated);
+      // The suite's other targets were sealed under the harness's key, which this box lacks.
+      expect(report.resealed).toBe(1);
+      expect(report.undecryptable).not.toContain(target.id);
+      const after = await api.storage.db
+        .selectFrom('targets')
+        .select('credentials_encrypted')
+        .where('id', '=', target.id)
+        .executeTakeFirstOrThrow();
+      expect(after.credentials_encrypted).not.toBe(before);
+      const opened = new SecretBox({ current: newKey, old: [] }).open(
+        after.credentials_encrypted as string,
+        SECRET_PLACES.targetCredentials(target.id),
+      );
+      expect(JSON.parse(opened.plaintext)).toEqual({ privateKey: keys.client });
+      await call('DELETE', `/api/v1/targets/${target.id}`);
+    });
 
     it('never shows the key in an answer, the audit log, a job row or a log line', async () => {
       const everything: string[] = [...answers, log];
