@@ -11,6 +11,7 @@ import { importCacTree } from './cac/import-tree.js';
 import { diffImports, type Snapshot } from './diff.js';
 import { readJson, resolveStoreDir, sha256, storePaths, writeFileAtomic, writeJsonAtomic } from './files.js';
 import { contentOfSource, type ImportedContent } from './from-datastream.js';
+import { withStoreLock } from './lock.js';
 import { readManifest, readSensitiveMarks } from './rule-store.js';
 import type {
   ImportResult,
@@ -109,6 +110,17 @@ export async function importIntoStore(path: string, options: ImportOptions = {})
       `--id ${sourceId}: use lower-case letters, digits, '.', '_' and '-'`,
     );
   }
+  return withStoreLock(store, () => importLocked(store, origin, kind, sourceId, path, options));
+}
+
+async function importLocked(
+  store: string,
+  origin: string,
+  kind: SourceKind,
+  sourceId: string,
+  path: string,
+  options: ImportOptions,
+): Promise<ImportResult> {
   const manifest = await readManifest(store);
   const marks = new Set([...(await readSensitiveMarks(store)), ...(options.sensitive ?? [])]);
   const isSensitive = (id: string) => marks.has(id);

@@ -277,3 +277,27 @@ describe('bad input', () => {
     );
   });
 });
+
+describe('one writer at a time', () => {
+  it('two imports at once both land in the manifest', async () => {
+    const shared = join(dir, 'concurrent');
+    await Promise.all(
+      ['one', 'two', 'three'].map((id) => importIntoStore(CAC, { store: shared, sourceId: id })),
+    );
+    expect((await openRuleStore(shared)).sources().map((s) => s.id)).toEqual(['one', 'three', 'two']);
+  });
+
+  it('takes over the lock of a process that is gone, and waits for a live one', async () => {
+    const shared = join(dir, 'locked');
+    await mkdir(shared, { recursive: true });
+    // Above the kernel's largest pid_max (2^22): no such process can exist.
+    await writeFile(join(shared, '.lock'), '4194305');
+    await importIntoStore(CAC, { store: shared });
+    await writeFile(join(shared, '.lock'), String(process.pid));
+    const { withStoreLock } = await import('../../src/store/lock.js');
+    await expect(withStoreLock(shared, async () => 'never', 300)).rejects.toThrow(
+      new RegExp(`another import \\(pid ${process.pid}\\) is writing this store`),
+    );
+    await rm(join(shared, '.lock'));
+  });
+});
