@@ -108,7 +108,7 @@ function importTestResult(
   const oval = new Map<string, OvalRun>();
   for (const [reportId, href] of hrefOf) {
     const results = reports.get(reportId);
-    if (!results || results.name !== 'oval_results') {
+    if (results?.name !== 'oval_results') {
       throw new VouchError(
         'OSCAP_BAD_ARF',
         `${path}: the TestResult names report ${reportId}, which is missing`,

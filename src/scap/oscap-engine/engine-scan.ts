@@ -16,6 +16,7 @@ import {
 import { TOOL_VERSION } from '../../version.js';
 import { externalContentFor } from '../datastream/external-content.js';
 import { loadScapSourceCached } from '../datastream/source-cache.js';
+import { isSensitiveValueId } from '../evaluate/mask-sensitive.js';
 import { toScanResult } from '../evaluate/to-scan-result.js';
 import { computeScores } from '../report/score.js';
 import { markEngine, mergeRuns, rulesNeedingOscap } from './hybrid.js';
@@ -90,7 +91,11 @@ async function runOscapScan(options: ScapScanOptions): Promise<ScapScan> {
     evaluation: { run, profile: oscap.profile, benchmark: oscap.benchmark, warnings: oscap.profile.warnings },
     result: markEngine(result, () => oscapEvidence(oscap.ranOn, '')),
     factsCollected: 0,
-    ...(oscap.documents ? { oscapDocuments: oscap.documents } : {}),
+    // oscap's own documents carry every Value in clear; with a sensitive one the masking writers
+    // render the same run instead (scan-scap.ts falls back to them when this is absent).
+    ...(oscap.documents && !run.setValues.some((v) => isSensitiveValueId(v.valueId))
+      ? { oscapDocuments: oscap.documents }
+      : {}),
   };
 }
 

@@ -83,6 +83,7 @@ export async function runOscapSsh(
           '--',
           'sh',
           '-c',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
           'd=$1; shift; oscap "$@"; rc=$?; chown -R "${SUDO_UID:-0}" "$d"; exit $rc',
           'sh',
           dir,
