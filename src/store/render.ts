@@ -4,7 +4,7 @@
  */
 import { displayValue } from '../scap/variables/typed-variable.js';
 import { frameworkBase, frameworkTitle } from './references.js';
-import type { ImportResult, StoredFix, StoredRule, StoredVariable } from './types.js';
+import type { ImportResult, StoredFix, StoredProfile, StoredRule, StoredVariable } from './types.js';
 
 const short = (id: string): string => {
   const at = id.search(/_(rule|value|profile)_/);
@@ -128,7 +128,26 @@ function indent(text: string, by = '    '): string {
     .join('\n');
 }
 
-export function renderRule(rule: StoredRule, variables: StoredVariable[]): string {
+/** Variable id -> profile short id -> the value that profile gives it (for the profiles selecting the rule). */
+export type ProfileValues = Map<string, { profile: string; value: string; selector: string | undefined }[]>;
+
+export function profileValuesOf(rule: StoredRule, profiles: StoredProfile[]): ProfileValues {
+  const out: ProfileValues = new Map();
+  for (const p of profiles.filter((x) => rule.profiles.includes(x.shortId))) {
+    for (const id of rule.variables) {
+      const v = p.values[id];
+      if (!v) continue;
+      out.set(id, [...(out.get(id) ?? []), { profile: p.shortId, value: v.value, selector: v.selector }]);
+    }
+  }
+  return out;
+}
+
+export function renderRule(
+  rule: StoredRule,
+  variables: StoredVariable[],
+  profileValues: ProfileValues = new Map(),
+): string {
   const out = [`${rule.shortId}  (${rule.id})`, `  title:     ${rule.title ?? ''}`];
   out.push(`  source:    ${rule.sourceId}${rule.benchmarkId ? ` (${rule.benchmarkId})` : ''}`);
   out.push(`  severity:  ${rule.severity}`);
@@ -156,6 +175,14 @@ export function renderRule(rule: StoredRule, variables: StoredVariable[]): strin
         `    ${v.name} (${v.type}${flags.length ? `, ${flags.join(', ')}` : ''}) = ${JSON.stringify(m.default)}${v.title ? `  ${v.title}` : ''}`,
       );
       out.push(`      allowed: ${allowed(m)}`);
+      const inProfiles = profileValues.get(v.id) ?? [];
+      if (inProfiles.length > 0) {
+        const shown = inProfiles.map(
+          (p) =>
+            `${p.profile}=${JSON.stringify(displayValue(v, p.value))}${p.selector ? ` (${p.selector})` : ''}`,
+        );
+        out.push(`      in profiles: ${shown.join(', ')}`);
+      }
     }
   }
   if (rule.checks.length) {

@@ -131,6 +131,19 @@ describe.skipIf(!haveSsg)('vouch content import / rules on SSG content', () => {
     ]);
     expect(shown.variables[0].default).toMatch(/^\*+$/);
     expect(shown.fixes.map((f: { kind: string }) => f.kind)).toEqual(['ansible', 'bash']);
+    // What each profile selecting the rule sets its variables to.
+    const idle = await vouch(['rules', 'show', 'sshd_set_idle_timeout', '--store', store]);
+    expect(idle.stdout).toMatch(/^ {6}in profiles: .*standard="300" \(5_minutes\)/m);
+    const idleJson = JSON.parse(
+      (await vouch(['rules', 'show', 'sshd_set_idle_timeout', '--store', store, '--format', 'json'])).stdout,
+    );
+    expect(
+      idleJson.variables.find((v: { name: string }) => v.name === 'sshd_idle_timeout_value').profiles
+        .standard,
+    ).toEqual({
+      value: '300',
+      selector: '5_minutes',
+    });
   });
 
   it.each([

@@ -102,15 +102,30 @@ export function registerRulesCommand(parent: Command): void {
     .action(async (id: string, flags: ShowFlags) => {
       checkFormat(flags.format, ['text', 'json']);
       const { openRuleStore } = await import('../../store/rule-store.js');
-      const { maskedVariable, renderRule } = await import('../../store/render.js');
+      const { maskedVariable, profileValuesOf, renderRule } = await import('../../store/render.js');
       const store = await openRuleStore(flags.store);
       const rule = store.rule(id, flags.source);
       const byId = new Map(store.variables(rule.sourceId).map((v) => [v.id, v]));
       const variables = rule.variables.flatMap((v) => byId.get(v) ?? []);
+      const inProfiles = profileValuesOf(rule, store.profiles(rule.sourceId));
+      // JSON: each variable with `profiles`: what every profile selecting the rule sets it to.
+      const json = () => ({
+        ...rule,
+        variables: variables.map((v) => {
+          const masked = maskedVariable(v);
+          const profiles = Object.fromEntries(
+            (inProfiles.get(v.id) ?? []).map((p) => [
+              p.profile,
+              { value: masked.sensitive ? masked.default : p.value, selector: p.selector },
+            ]),
+          );
+          return { ...masked, profiles };
+        }),
+      });
       process.stdout.write(
         flags.format === 'json'
-          ? `${JSON.stringify({ ...rule, variables: variables.map(maskedVariable) }, null, 2)}\n`
-          : renderRule(rule, variables),
+          ? `${JSON.stringify(json(), null, 2)}\n`
+          : renderRule(rule, variables, inProfiles),
       );
     });
 }
