@@ -50,7 +50,7 @@ export function registerContentGenerate(parent: Command): void {
         rules: flags.rule,
         benchmarkId,
         output: flags.output,
-        ...(flags.cache ? {} : { cacheDir: null }),
+        useCache: flags.cache,
       });
       const how = result.cached ? 'from the cache' : `built in ${Math.round(result.timings.buildMs)} ms`;
       process.stderr.write(

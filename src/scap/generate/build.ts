@@ -7,7 +7,8 @@
 import { VouchError } from '../../core/errors.js';
 import type { BenchmarkContext } from '../datastream/resolve.js';
 import type { Component, ComponentRef } from '../model/datastream.js';
-import { XmlWriter } from '../report/xml-writer.js';
+import { escapeAttribute, XmlWriter } from '../report/xml-writer.js';
+import { NS } from '../xml/namespaces.js';
 import { detachedElementText } from '../xml/xml-tree.js';
 import { type ElementSpan, indexElement, startOf } from './element-index.js';
 import { needsOf } from './needs.js';
@@ -23,7 +24,7 @@ import {
 } from './prune-components.js';
 import { pruneBenchmark, XCCDF_EXPANDED, xccdfKeep } from './prune-xccdf.js';
 import type { Selection } from './selection.js';
-import { lineIndent } from './splice.js';
+import { lineIndent, type SpliceDecision, spliceInto } from './splice.js';
 
 export interface BuildInput {
   context: BenchmarkContext;
@@ -90,14 +91,15 @@ export function buildDatastream(input: BuildInput): { xml: string; stats: BuildS
     groups: groupsToSelect,
     keptValues: keep.values,
   });
-  const texts = new Map<string, string>();
-  texts.set(
-    xccdfComponent.id,
-    pruneBenchmark({ text, root: benchmarkRoot, benchmark: selection.benchmark, keptRules }, keep, {
+  // componentId -> the indexed root and how its children are copied.
+  const plans = new Map<string, { root: ElementSpan; decide: (child: ElementSpan) => SpliceDecision }>();
+  plans.set(xccdfComponent.id, {
+    root: benchmarkRoot,
+    decide: pruneBenchmark({ text, root: benchmarkRoot, benchmark: selection.benchmark, keptRules }, keep, {
       profile,
       platforms: needs.platforms,
     }),
-  );
+  });
 
   const stats: BuildStats = {
     rules: keptRules.size,
@@ -108,37 +110,36 @@ export function buildDatastream(input: BuildInput): { xml: string; stats: BuildS
     cpeItems: { kept: 0, dropped: 0 },
     components: 0,
   };
+  const whole = (): SpliceDecision => 'keep';
   for (const [id, need] of needs.components) {
     const component = source.components.get(id);
     if (!component?.span) continue;
     const content = component.content;
     if (need.kind === 'oval' && content.kind === 'oval') {
-      if (need.whole) {
-        texts.set(id, text.slice(startOf(text, component.span.nameEnd), component.span.end));
-        continue;
-      }
-      texts.set(
-        id,
-        pruneOval(text, rootOf(component, OVAL_EXPANDED), content.oval, need.ids, stats.ovalItems),
-      );
+      const root = rootOf(component, OVAL_EXPANDED);
+      plans.set(id, {
+        root,
+        decide: need.whole ? whole : pruneOval(content.oval, need.ids, stats.ovalItems),
+      });
     } else if (need.kind === 'ocil' && content.kind === 'ocil') {
       const root = rootOf(component, OCIL_EXPANDED);
-      texts.set(
-        id,
-        need.whole ? text.slice(root.start, root.end) : pruneOcil(text, root, need.ids, stats.ocilItems),
-      );
+      plans.set(id, { root, decide: need.whole ? whole : pruneOcil(text, root, need.ids, stats.ocilItems) });
     }
   }
   const dictionaryRef = ctx.dataStream?.dictionaries.find(
     (r) => source.components.get(r.componentId)?.content.kind === 'cpe-dictionary',
   );
   const dictionary = dictionaryRef ? source.components.get(dictionaryRef.componentId) : undefined;
-  if (dictionary && needs.cpeNames.size > 0) {
-    const pruned = pruneCpeDictionary(text, rootOf(dictionary, CPE_EXPANDED), needs.cpeNames, stats.cpeItems);
-    if (stats.cpeItems.kept > 0) texts.set(dictionary.id, pruned);
+  const items =
+    dictionary?.content.kind === 'cpe-dictionary' ? dictionary.content.dictionary.items : undefined;
+  if (dictionary && items && [...needs.cpeNames].some((name) => items.has(name))) {
+    plans.set(dictionary.id, {
+      root: rootOf(dictionary, CPE_EXPANDED),
+      decide: pruneCpeDictionary(needs.cpeNames, stats.cpeItems),
+    });
   }
-  stats.components = texts.size;
-  return { xml: writeCollection(input, texts), stats };
+  stats.components = plans.size;
+  return { xml: writeCollection(input, plans), stats };
 }
 
 function indentUnit(itemIndent: string, rootIndent: string): string {
@@ -147,25 +148,19 @@ function indentUnit(itemIndent: string, rootIndent: string): string {
     : '  ';
 }
 
-function writeCollection(input: BuildInput, texts: ReadonlyMap<string, string>): string {
+type Plan = { root: ElementSpan; decide: (child: ElementSpan) => SpliceDecision };
+
+function writeCollection(input: BuildInput, plans: ReadonlyMap<string, Plan>): string {
   const { context: ctx, text } = input;
   const source = ctx.source;
   const dataStream = ctx.dataStream;
-  const kept = (ref: ComponentRef): boolean => texts.has(ref.componentId);
+  const kept = (ref: ComponentRef): boolean => plans.has(ref.componentId);
   const dictionaries = (dataStream?.dictionaries ?? []).filter(kept);
   const checklists = ctx.componentRef ? [ctx.componentRef] : [];
   const checks = (dataStream?.checks ?? []).filter(kept);
   const keptRefIds = new Set([...dictionaries, ...checklists, ...checks].map((r) => r.id));
 
   const w = new XmlWriter('  ');
-  w.declaration();
-  w.start('ds:data-stream-collection', [
-    ['xmlns:ds', 'http://scap.nist.gov/schema/scap/source/1.2'],
-    ['xmlns:xlink', 'http://www.w3.org/1999/xlink'],
-    ['xmlns:cat', 'urn:oasis:names:tc:entity:xmlns:xml:catalog'],
-    ['id', `scap_dev.vouch_collection_${input.idSuffix}`],
-    ['schematron-version', '1.3'],
-  ]);
   w.start('ds:data-stream', [
     ['id', `scap_dev.vouch_datastream_${input.idSuffix}`],
     ['scap-version', '1.3'],
@@ -186,11 +181,12 @@ function writeCollection(input: BuildInput, texts: ReadonlyMap<string, string>):
       }
       w.start('ds:component-ref', attributes);
       w.start('cat:catalog');
-      for (const [name, refId] of catalog)
+      for (const [name, refId] of catalog) {
         w.leaf('cat:uri', [
           ['name', name],
           ['uri', `#${refId}`],
         ]);
+      }
       w.end('cat:catalog');
       w.end('ds:component-ref');
     }
@@ -200,20 +196,26 @@ function writeCollection(input: BuildInput, texts: ReadonlyMap<string, string>):
   section('checklists', checklists);
   section('checks', checks);
   w.end('ds:data-stream');
+
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>\n',
+    `<ds:data-stream-collection xmlns:ds="${NS.ds}" xmlns:xlink="${NS.xlink}" xmlns:cat="${NS.catalog}"`,
+    ` id="scap_dev.vouch_collection_${input.idSuffix}" schematron-version="1.3">\n`,
+    w.toString().replace(/^/gm, '  ').replace(/ {2}$/, ''),
+  ];
   // Components in source order (the SSG order: dictionary, benchmark, checks).
   for (const component of source.components.values()) {
-    const pruned = texts.get(component.id);
-    if (pruned === undefined || !component.span) continue;
-    w.start('ds:component', [
-      ['id', component.id],
-      ['timestamp', component.timestamp],
-    ]);
-    // The copy inherits namespace declarations from the source's collection and component elements.
-    const start = startOf(text, component.span.nameEnd);
-    const span = { ...component.span, nameEnd: component.span.nameEnd - start, end: pruned.length };
-    w.raw(detachedElementText(pruned, span, source.path));
-    w.end('ds:component');
+    const plan = plans.get(component.id);
+    if (!plan || !component.span) continue;
+    const timestamp =
+      component.timestamp === undefined ? '' : ` timestamp="${escapeAttribute(component.timestamp)}"`;
+    out.push(`  <ds:component id="${escapeAttribute(component.id)}"${timestamp}>\n    `);
+    // The copy's start tag takes the namespace declarations it inherited from the source's
+    // collection and component elements, so it means the same thing here.
+    const startTag = detachedElementText(text, { ...component.span, end: plan.root.tagEnd }, source.path);
+    spliceInto(out, text, plan.root, plan.decide, startTag);
+    out.push('\n  </ds:component>\n');
   }
-  w.end('ds:data-stream-collection');
-  return w.toString();
+  out.push('</ds:data-stream-collection>\n');
+  return out.join('');
 }

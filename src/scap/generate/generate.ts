@@ -31,8 +31,10 @@ export interface GenerateOptions {
   benchmarkId?: string | undefined;
   /** Where the data stream is written; omitted = only returned. */
   output?: string | undefined;
-  /** Cache directory; null disables the cache. Default: VOUCH_CACHE_DIR or ~/.cache/vouch. */
+  /** Cache directory (parsed sources, generated streams); null disables both. Default: VOUCH_CACHE_DIR or ~/.cache/vouch. */
   cacheDir?: string | null;
+  /** false = build even when the generated stream is cached (the parsed-source cache still serves). */
+  useCache?: boolean;
   /** Pre-loaded parsed source (benchmarks reuse one). */
   source?: ScapSource;
 }
@@ -84,6 +86,7 @@ export async function generateDatastream(options: GenerateOptions): Promise<Gene
   const key = selectionKey(sourceSha, context, selection);
   const hashMs = performance.now() - hashStart;
   const cachePath = cacheDir === null ? undefined : join(cacheDir, 'generated', `ds-${key}.xml`);
+  const useCache = options.useCache !== false;
   const base = {
     key,
     cachePath,
@@ -92,7 +95,7 @@ export async function generateDatastream(options: GenerateOptions): Promise<Gene
     rules: selection.rules.length,
   };
 
-  if (cachePath && (await isFile(cachePath))) {
+  if (cachePath && useCache && (await isFile(cachePath))) {
     generateCacheStats.hits++;
     if (options.output) await copyOut(cachePath, options.output);
     const totalMs = performance.now() - start;

@@ -8,7 +8,7 @@
 import { ovalClosure } from '../inventory/oval-closure.js';
 import type { OvalDocument } from '../model/oval.js';
 import type { ElementSpan } from './element-index.js';
-import { type SpliceDecision, splice } from './splice.js';
+import type { SpliceDecision } from './splice.js';
 
 export const OVAL_EXPANDED = new Set([
   'oval_definitions',
@@ -33,13 +33,10 @@ export interface PruneCounts {
   dropped: number;
 }
 
-/** Keeps the recorded grandchildren of `root` whose id `keep` accepts; empty sections go too. */
-function pruneSections(
-  text: string,
-  root: ElementSpan,
-  keep: (id: string) => boolean,
-  counts: PruneCounts,
-): string {
+type Decide = (child: ElementSpan) => SpliceDecision;
+
+/** Keeps the recorded grandchildren of the root whose id `keep` accepts; empty sections go too. */
+function pruneSections(keep: (id: string) => boolean, counts: PruneCounts): Decide {
   const inSection = (item: ElementSpan): SpliceDecision => {
     if (item.id === undefined || keep(item.id)) {
       counts.kept++;
@@ -48,7 +45,7 @@ function pruneSections(
     counts.dropped++;
     return 'drop';
   };
-  return splice(text, root, (section) => {
+  return (section) => {
     if (!section.children || section.children.length === 0) return 'keep';
     const anyKept = section.children.some((item) => item.id === undefined || keep(item.id));
     if (!anyKept) {
@@ -56,16 +53,10 @@ function pruneSections(
       return 'drop';
     }
     return { prune: inSection };
-  });
+  };
 }
 
-export function pruneOval(
-  text: string,
-  root: ElementSpan,
-  doc: OvalDocument,
-  definitions: Iterable<string>,
-  counts: PruneCounts,
-): string {
+export function pruneOval(doc: OvalDocument, definitions: Iterable<string>, counts: PruneCounts): Decide {
   const keep = new Set<string>();
   for (const id of definitions) {
     const closure = ovalClosure(doc, id);
@@ -79,7 +70,7 @@ export function pruneOval(
       for (const member of set) keep.add(member);
     }
   }
-  return pruneSections(text, root, (id) => keep.has(id), counts);
+  return pruneSections((id) => keep.has(id), counts);
 }
 
 export function pruneOcil(
@@ -106,16 +97,11 @@ export function pruneOcil(
       if (ref !== undefined && ref !== id && byId.has(ref) && !keep.has(ref)) pending.push(ref);
     }
   }
-  return pruneSections(text, root, (id) => keep.has(id), counts);
+  return pruneSections((id) => keep.has(id), counts);
 }
 
-export function pruneCpeDictionary(
-  text: string,
-  root: ElementSpan,
-  names: ReadonlySet<string>,
-  counts: PruneCounts,
-): string {
-  return splice(text, root, (item) => {
+export function pruneCpeDictionary(names: ReadonlySet<string>, counts: PruneCounts): Decide {
+  return (item) => {
     if (item.name !== 'cpe-item') return 'keep';
     if (item.nameAttr !== undefined && names.has(item.nameAttr)) {
       counts.kept++;
@@ -123,5 +109,5 @@ export function pruneCpeDictionary(
     }
     counts.dropped++;
     return 'drop';
-  });
+  };
 }

@@ -77,7 +77,12 @@ export interface XccdfPruneOutput {
   platforms: ReadonlySet<string>;
 }
 
-export function pruneBenchmark(input: XccdfPruneInput, keep: XccdfKeep, output: XccdfPruneOutput): string {
+/** How the Benchmark's children are copied (for spliceInto on the indexed root). */
+export function pruneBenchmark(
+  input: XccdfPruneInput,
+  keep: XccdfKeep,
+  output: XccdfPruneOutput,
+): (child: ElementSpan) => SpliceDecision {
   let profilePlaced = false;
   const place = (child: ElementSpan, otherwise: SpliceDecision): SpliceDecision => {
     if (profilePlaced) return otherwise;
@@ -121,5 +126,5 @@ export function pruneBenchmark(input: XccdfPruneInput, keep: XccdfKeep, output: 
       return place(child, decision);
     return decision;
   };
-  return splice(input.text, input.root, top);
+  return top;
 }

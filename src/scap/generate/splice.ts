@@ -12,30 +12,48 @@ export type SpliceDecision =
   | { prune: (child: ElementSpan) => SpliceDecision };
 
 /**
- * The text of `element` where each recorded child is kept, dropped (with the layout whitespace
- * before it), replaced by `replace`, or copied with its own children decided by `prune`.
+ * Appends to `out` the text of `element` where each recorded child is kept, dropped (with the
+ * layout whitespace before it), replaced by `replace`, or copied with its own children decided by
+ * `prune`. `startTag` replaces the element's own start tag (a root made standalone). Parts are
+ * appended, never joined here: a generated stream is joined once, not once per nesting level.
  */
+export function spliceInto(
+  out: string[],
+  text: string,
+  element: ElementSpan,
+  decide: (child: ElementSpan) => SpliceDecision,
+  startTag?: string,
+): void {
+  let pos = element.start;
+  if (startTag !== undefined) {
+    out.push(startTag);
+    pos = element.tagEnd;
+  }
+  for (const child of element.children ?? []) {
+    const decision = decide(child);
+    if (decision === 'keep') continue;
+    if (decision === 'drop') {
+      out.push(text.slice(pos, layoutStart(text, pos, child.start)));
+    } else if ('replace' in decision) {
+      out.push(text.slice(pos, child.start), decision.replace);
+    } else {
+      out.push(text.slice(pos, child.start));
+      spliceInto(out, text, child, decision.prune);
+    }
+    pos = child.end;
+  }
+  out.push(text.slice(pos, element.end));
+}
+
+/** spliceInto, joined (for pieces small enough not to matter). */
 export function splice(
   text: string,
   element: ElementSpan,
   decide: (child: ElementSpan) => SpliceDecision,
 ): string {
-  const parts: string[] = [];
-  let pos = element.start;
-  for (const child of element.children ?? []) {
-    const decision = decide(child);
-    if (decision === 'keep') continue;
-    if (decision === 'drop') {
-      parts.push(text.slice(pos, layoutStart(text, pos, child.start)));
-    } else if ('replace' in decision) {
-      parts.push(text.slice(pos, child.start), decision.replace);
-    } else {
-      parts.push(text.slice(pos, child.start), splice(text, child, decision.prune));
-    }
-    pos = child.end;
-  }
-  parts.push(text.slice(pos, element.end));
-  return parts.join('');
+  const out: string[] = [];
+  spliceInto(out, text, element, decide);
+  return out.join('');
 }
 
 /** Start of the whitespace run that ends at `at` (not before `floor`). */
