@@ -156,10 +156,6 @@ export interface TargetCredentials {
 /** What a connection change does to the stored key: replace it, drop it, or leave it. */
 export type CredentialsChange = { set: TargetCredentials } | 'remove' | 'keep';
 
-export function isSshConnection(connection: Target['connection']): boolean {
-  return connection?.type === 'ssh';
-}
-
 /**
  * The connection JSON to store and what happens to the key. `current` is the target being
  * changed (undefined on create): an SSH connection sent without privateKey or agentSocket keeps
@@ -171,13 +167,12 @@ export function splitConnection(
 ): { connection: Record<string, unknown> | null; credentials: CredentialsChange } {
   if (input === null) return { connection: null, credentials: 'remove' };
   if (input.type !== 'ssh') return { connection: { root: input.root }, credentials: 'remove' };
-  const { privateKey, type, ...rest } = input;
-  const connection: StoredSshConnection = { type, ...rest };
-  if (privateKey !== undefined)
-    return { connection: { ...connection }, credentials: { set: { privateKey } } };
-  if (input.agentSocket !== undefined) return { connection: { ...connection }, credentials: 'remove' };
-  if (current !== undefined && current.connection?.hasPrivateKey === true)
-    return { connection: { ...connection }, credentials: 'keep' };
+  const { privateKey, ...rest } = input;
+  const stored: StoredSshConnection = rest;
+  const connection = { ...stored };
+  if (privateKey !== undefined) return { connection, credentials: { set: { privateKey } } };
+  if (stored.agentSocket !== undefined) return { connection, credentials: 'remove' };
+  if (current?.connection?.hasPrivateKey === true) return { connection, credentials: 'keep' };
   throw new VouchError(
     'TARGET_NO_CREDENTIALS',
     'body.connection.privateKey: required (or agentSocket) for an ssh connection',
@@ -222,7 +217,7 @@ export function transportOptions(
 ): TargetOptions {
   const connection = target.connection;
   if (connection === null) return {};
-  if (!isSshConnection(connection)) {
+  if (connection.type !== 'ssh') {
     const root = connection.root;
     return typeof root === 'string' && root !== '' ? { root } : {};
   }
