@@ -187,6 +187,34 @@ describe.skipIf(!haveOscap())('vouch fix generate', () => {
     const oursFile = join(dir, 'vouch-tailored.sh');
     await writeFile(oursFile, all.stdout);
     await bashSyntax(oursFile);
+
+    // A scan of the tailored profile: with the same --tailoring its profile and values are found.
+    const scan = join(dir, 'scan-of-tailored.json');
+    await writeFile(
+      scan,
+      JSON.stringify({
+        schema: 'vouch.scan-result/v1',
+        profile: { id: 'xccdf_vouch.test_profile_cis_tailored', title: 'CIS tailored' },
+        variables: {},
+        results: [{ ruleId: `${RULE}accounts_maximum_age_login_defs`, status: 'fail' }],
+      }),
+    );
+    const fromScan = await vouch([
+      'fix',
+      'generate',
+      '--scan',
+      scan,
+      '--datastream',
+      ds,
+      '--tailoring',
+      tailoring,
+      '--failed-only',
+    ]);
+    expect(fromScan.code).toBe(0);
+    expect(fromScan.stdout).toContain(`# BEGIN fix (1 / 1) for '${RULE}accounts_maximum_age_login_defs'`);
+    expect(bashBlock(fromScan.stdout, `${RULE}accounts_maximum_age_login_defs`)).toContain(
+      "var_accounts_maximum_age_login_defs='60'",
+    );
   });
 
   it('--var: the value lands in the block of the rule that uses it, and in the header', async () => {
@@ -467,6 +495,28 @@ describe.skipIf(!haveOscap())('vouch fix generate', () => {
           return ['--scan', scan, '--datastream', ds];
         },
         /results\[0\]\.ruleId xccdf_org\.ssgproject\.content_rule_partition_for_var_log_audit is not selected by profile cis_level1_server/,
+      ],
+      [
+        'a scan of a tailored profile without its --tailoring',
+        async () => {
+          const scan = join(dir, 'scan-tailored.json');
+          await writeFile(
+            scan,
+            foreignScan('xccdf_vouch.test_profile_cis_tailored', `${RULE}sshd_set_keepalive`),
+          );
+          return ['--scan', scan, '--datastream', ds];
+        },
+        /profile\.id xccdf_vouch\.test_profile_cis_tailored is not a profile of .*\(if the scan used --tailoring, give the same --tailoring\)/,
+      ],
+      [
+        'a scan value of another data stream',
+        async () => {
+          const scan = join(dir, 'scan-value.json');
+          const doc = JSON.parse(foreignScan(PROFILE, `${RULE}sshd_set_keepalive`)) as object;
+          await writeFile(scan, JSON.stringify({ ...doc, variables: { [`${VALUE}var_debian_only`]: '1' } }));
+          return ['--scan', scan, '--datastream', ds];
+        },
+        /--scan .*scan-value\.json: variables\.xccdf_org\.ssgproject\.content_value_var_debian_only names no Value of .*: the scan result comes from other content/,
       ],
       [
         'not a scan result',
