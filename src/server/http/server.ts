@@ -37,6 +37,7 @@ export const REDACT_PATHS = [
   '*.token',
   '*.credential',
   '*.secret',
+  '*.privateKey',
   '*.variables',
   'body.password',
   'body.token',
