@@ -78,7 +78,7 @@ export function pruneOcil(
   root: ElementSpan,
   questionnaires: Iterable<string>,
   counts: PruneCounts,
-): string {
+): Decide {
   const byId = new Map<string, ElementSpan>();
   for (const section of root.children ?? []) {
     for (const item of section.children ?? []) if (item.id !== undefined) byId.set(item.id, item);

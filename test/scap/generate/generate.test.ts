@@ -20,6 +20,7 @@ import { ovalClosure } from '../../../src/scap/inventory/oval-closure.js';
 import type { ScapSource } from '../../../src/scap/model/datastream.js';
 import { resolveProfile } from '../../../src/scap/xccdf/resolve-profile.js';
 import { applyTailoring, loadTailoring } from '../../../src/scap/xccdf/tailoring.js';
+import { importIntoStore } from '../../../src/store/index.js';
 import { openTarget } from '../../../src/targets/index.js';
 import { haveOscap, readOnlyBindMount, strippedDatastream } from '../differential/oscap-reference.js';
 import {
@@ -317,6 +318,42 @@ describe.runIf(runnable)('vouch content generate (CLI)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toContain('--var var_sshd_set_keepalive=x');
+  });
+});
+
+describe.runIf(runnable)('--store', () => {
+  it('generates from the data stream the store imported, the same bytes as from the file', async () => {
+    const store = join(dir, 'store');
+    await importIntoStore(original, { store, sourceId: 'u2204' });
+    const fromFile = join(dir, 'from-file.xml');
+    const fromStore = join(dir, 'from-store.xml');
+    const args = [
+      '--profile',
+      TAILORED,
+      '--tailoring',
+      tailoring,
+      '--rule',
+      'sshd_set_keepalive',
+      '--no-cache',
+    ];
+    expect(
+      (await vouch(['content', 'generate', '--datastream', original, ...args, '-o', fromFile])).code,
+    ).toBe(0);
+    const r = await vouch(['content', 'generate', '--store', store, ...args, '-o', fromStore]);
+    expect(r.stderr).toContain('1 rules of');
+    expect(r.code).toBe(0);
+    expect(await readFile(fromStore, 'utf8')).toBe(await readFile(fromFile, 'utf8'));
+    const unknown = await vouch([
+      'content',
+      'generate',
+      '--store',
+      store,
+      '--profile',
+      'nope',
+      '-o',
+      fromStore,
+    ]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringMatching(/unknown profile nope/)]);
   });
 });
 
