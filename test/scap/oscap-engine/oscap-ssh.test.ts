@@ -4,7 +4,7 @@
  * nothing left in the remote temporary directory. Served chrooted into a fixture root (which has no
  * oscap), the scan stops with the package to install on that host.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,41 @@ describe.skipIf(!haveOscap() || !sshdAvailable())('--engine oscap --target ssh:/
     expect(remote.result.target.kind).toBe('ssh');
     expect(remote.result.results.every((r) => engineOf(r) === 'oscap')).toBe(true);
     expect(remote.result.results[0]?.evidence[0]?.detail).toContain(`ssh root@127.0.0.1:${sshd.port}`);
+    expect(await remoteTempDirs()).toEqual(before);
+  });
+  it("cleans up the host also when oscap fails there, and reports oscap's complaint", async () => {
+    // Vouch reads this tailoring; oscap's schema validation rejects its id.
+    const tailoring = join(dir, 'bad-id.xml');
+    await writeFile(
+      tailoring,
+      `<?xml version="1.0"?>
+<xccdf-1.2:Tailoring xmlns:xccdf-1.2="http://checklists.nist.gov/xccdf/1.2" id="not-a-valid-tailoring-id">
+  <xccdf-1.2:version time="2026-11-26T00:00:00">1</xccdf-1.2:version>
+  <xccdf-1.2:Profile id="xccdf_org.vouch_profile_bad" extends="xccdf_org.ssgproject.content_profile_cis_level1_server">
+    <xccdf-1.2:title>bad</xccdf-1.2:title>
+  </xccdf-1.2:Profile>
+</xccdf-1.2:Tailoring>
+`,
+    );
+    const before = await remoteTempDirs();
+    const r = await vouch([
+      'scan',
+      '--datastream',
+      ds,
+      '--tailoring',
+      tailoring,
+      '--profile',
+      'xccdf_org.vouch_profile_bad',
+      '--rule',
+      'file_owner_etc_passwd',
+      '--engine',
+      'oscap',
+      ...ssh(),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^vouch: ssh root@127\.0\.0\.1:\d+: oscap xccdf eval failed \(exit 1\): /);
+    expect(r.stderr).toContain("The value 'not-a-valid-tailoring-id' is not accepted by the pattern");
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(await remoteTempDirs()).toEqual(before);
   });
 });
