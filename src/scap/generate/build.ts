@@ -139,7 +139,7 @@ export function buildDatastream(input: BuildInput): { xml: string; stats: BuildS
     });
   }
   stats.components = plans.size;
-  return { xml: writeCollection(input, plans), stats };
+  return { xml: writeCollection(input, plans, needs.remoteRefs), stats };
 }
 
 function indentUnit(itemIndent: string, rootIndent: string): string {
@@ -150,11 +150,16 @@ function indentUnit(itemIndent: string, rootIndent: string): string {
 
 type Plan = { root: ElementSpan; decide: (child: ElementSpan) => SpliceDecision };
 
-function writeCollection(input: BuildInput, plans: ReadonlyMap<string, Plan>): string {
+function writeCollection(
+  input: BuildInput,
+  plans: ReadonlyMap<string, Plan>,
+  remoteRefs: ReadonlySet<string>,
+): string {
   const { context: ctx, text } = input;
   const source = ctx.source;
   const dataStream = ctx.dataStream;
-  const kept = (ref: ComponentRef): boolean => plans.has(ref.componentId);
+  // Remote component-refs stay when a kept rule names them: oscap fetches them on request.
+  const kept = (ref: ComponentRef): boolean => plans.has(ref.componentId) || remoteRefs.has(ref.id);
   const dictionaries = (dataStream?.dictionaries ?? []).filter(kept);
   const checklists = ctx.componentRef ? [ctx.componentRef] : [];
   const checks = (dataStream?.checks ?? []).filter(kept);
@@ -173,7 +178,7 @@ function writeCollection(input: BuildInput, plans: ReadonlyMap<string, Plan>): s
       const catalog = [...ref.catalog].filter(([, refId]) => keptRefIds.has(refId));
       const attributes = [
         ['id', ref.id],
-        ['xlink:href', `#${ref.componentId}`],
+        ['xlink:href', ref.href],
       ] as const;
       if (catalog.length === 0) {
         w.leaf('ds:component-ref', attributes);

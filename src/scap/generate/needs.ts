@@ -24,6 +24,8 @@ export interface Needs {
   platforms: Set<string>;
   /** CPE names whose dictionary items are in use. */
   cpeNames: Set<string>;
+  /** Component-refs to remote content (a URL, fetched by oscap only with --fetch-remote-resources) the rules name. */
+  remoteRefs: Set<string>;
 }
 
 export function isOcilSystem(system: string): boolean {
@@ -35,7 +37,12 @@ export function needsOf(
   rules: readonly XccdfRule[],
   platformRefs: Iterable<string>,
 ): Needs {
-  const needs: Needs = { components: new Map(), platforms: new Set(), cpeNames: new Set() };
+  const needs: Needs = {
+    components: new Map(),
+    platforms: new Set(),
+    cpeNames: new Set(),
+    remoteRefs: new Set(),
+  };
   const need = (kind: ComponentNeeds['kind'], componentId: string, id: string | undefined): void => {
     let entry = needs.components.get(componentId);
     if (!entry) {
@@ -51,6 +58,8 @@ export function needsOf(
     for (const ref of c.contentRefs) {
       const target = resolveHref(ctx.source, ctx.dataStream, ctx.componentRef, ref.href);
       if (target.kind === 'component') need(kind, target.id, ref.name);
+      const refId = ctx.componentRef?.catalog.get(ref.href);
+      if (target.kind === 'remote' && refId !== undefined) needs.remoteRefs.add(refId);
     }
   };
   const complex = (c: XccdfComplexCheck): void => {
