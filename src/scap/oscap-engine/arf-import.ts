@@ -74,7 +74,8 @@ function importTestResult(
     const ref = kid(checkEl, x, 'check-content-ref');
     let check: XccdfRuleRun['check'];
     if (checkEl && ref?.attrs.name) {
-      const own = ovalCheckOf(benchmark.rules.get(ruleId) ?? ({ checks: [] } as never));
+      const xccdfRule = benchmark.rules.get(ruleId);
+      const own = xccdfRule ? ovalCheckOf(xccdfRule) : undefined;
       const href = own?.contentRefs[0]?.href ?? ref.attrs.href ?? '';
       if (ref.attrs.href) hrefOf.set(ref.attrs.href.replace(/^#/, ''), href);
       check = {
