@@ -320,6 +320,49 @@ describe.runIf(runnable)('vouch content generate (CLI)', () => {
   });
 });
 
+describe.runIf(runnable)('vouch tailor -> vouch content generate', () => {
+  it('a tailoring written by vouch tailor bakes in; native scans of both agree on the broken root', async () => {
+    const written = join(dir, 'vouch-tailoring.xml');
+    const tailor = await vouch([
+      'tailor',
+      '--datastream',
+      original,
+      '--profile',
+      'cis_level1_server',
+      '--var',
+      'var_accounts_maximum_age_login_defs=99999',
+      '--var',
+      'var_sshd_set_keepalive=0',
+      '--deselect',
+      'package_telnet_removed',
+      '-o',
+      written,
+    ]);
+    expect(tailor.code).toBe(0);
+    const out = join(dir, 'from-vouch-tailoring.xml');
+    const r = await generateDatastream({
+      datastream: original,
+      profile: TAILORED,
+      tailoring: written,
+      output: out,
+      cacheDir,
+      source,
+    });
+    expect(r.rules).toBe(188);
+    expect((await sdsValidate(out)).code).toBe(0);
+    const root = join(ROOTFS, 'broken');
+    const want = await nativeResults(original, root, {
+      tailoring: written,
+      rules: ['accounts_maximum_age_login_defs', 'sshd_set_keepalive', 'sysctl_kernel_randomize_va_space'],
+    });
+    const got = await nativeResults(out, root, {
+      rules: ['accounts_maximum_age_login_defs', 'sshd_set_keepalive', 'sysctl_kernel_randomize_va_space'],
+    });
+    expect(got).toEqual(want);
+    expect(got[rule('accounts_maximum_age_login_defs')]).toBe('pass');
+  });
+});
+
 describe.runIf(runnable)('--store', () => {
   it('generates from the data stream the store imported, the same bytes as from the file', async () => {
     const store = join(dir, 'store');
