@@ -8,11 +8,12 @@ import { VouchError } from '../../core/errors.js';
 import { addReference } from '../references.js';
 import type { StoredCheck, StoredFix, StoredRule } from '../types.js';
 import {
-  blankJinjaStatements,
   expandInstantiateMacros,
   macroArguments,
   RULE_PREFIX,
+  restoreExpressions,
   VALUE_PREFIX,
+  yamlText,
 } from './jinja.js';
 
 const SEVERITIES = ['unknown', 'info', 'low', 'medium', 'high'];
@@ -85,7 +86,8 @@ function scalarList(value: unknown): string[] | undefined {
 
 export function parseRuleDir(files: RuleFiles, sourceId: string): StoredRule {
   const file = files.ruleYmlPath;
-  const yaml = parseYamlSource(file, blankJinjaStatements(files.ruleYml));
+  const source = yamlText(files.ruleYml);
+  const yaml = parseYamlSource(file, source.text);
   if (!('data' in yaml)) throw new VouchError('BAD_CAC_RULE', formatProblem(yaml));
   const fail = (path: (string | number)[], message: string): never => {
     throw new VouchError(
@@ -96,7 +98,7 @@ export function parseRuleDir(files: RuleFiles, sourceId: string): StoredRule {
   if (yaml.data === null || typeof yaml.data !== 'object' || Array.isArray(yaml.data)) {
     throw new VouchError('BAD_CAC_RULE', formatProblem({ file, line: 1, message: 'expected a mapping' }));
   }
-  const d = yaml.data as Record<string, unknown>;
+  const d = restoreExpressions(yaml.data, source.expressions) as Record<string, unknown>;
   const text = (field: string, required = false): string | undefined => {
     const v = d[field];
     if (v === undefined || v === null) {
@@ -139,18 +141,19 @@ export function parseRuleDir(files: RuleFiles, sourceId: string): StoredRule {
     idents.push({ system, value: value as string });
   }
   const platforms: string[] = [];
-  if (d.platform !== undefined) {
+  // null: the value came from a macro line Vouch does not expand; treated as absent.
+  if (d.platform !== undefined && d.platform !== null) {
     if (typeof d.platform !== 'string') fail(['platform'], 'expected a platform expression');
     platforms.push(d.platform as string);
   }
-  if (d.platforms !== undefined) {
+  if (d.platforms !== undefined && d.platforms !== null) {
     if (!Array.isArray(d.platforms) || !d.platforms.every((p) => typeof p === 'string')) {
       fail(['platforms'], 'expected a list of platform expressions');
     }
     platforms.push(...(d.platforms as string[]));
   }
   let template: StoredRule['template'];
-  if (d.template !== undefined) {
+  if (d.template !== undefined && d.template !== null) {
     const t = mapping('template');
     if (typeof t.name !== 'string') fail(['template', 'name'], 'missing template name');
     const vars = t.vars ?? {};

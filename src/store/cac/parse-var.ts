@@ -8,7 +8,7 @@ import { VouchError } from '../../core/errors.js';
 import type { ValueOperator, ValueType, XccdfValue } from '../../scap/model/xccdf.js';
 import { scapVariableOf } from '../../scap/variables/typed-variable.js';
 import type { StoredVariable } from '../types.js';
-import { blankJinjaStatements, VALUE_PREFIX } from './jinja.js';
+import { restoreExpressions, VALUE_PREFIX, yamlText } from './jinja.js';
 
 const TYPES: readonly ValueType[] = ['string', 'number', 'boolean'];
 const OPERATORS: readonly ValueOperator[] = [
@@ -28,7 +28,8 @@ export function parseVarFile(
   sourceId: string,
   isSensitive: (id: string) => boolean,
 ): StoredVariable {
-  const yaml = parseYamlSource(file, blankJinjaStatements(text));
+  const source = yamlText(text);
+  const yaml = parseYamlSource(file, source.text);
   if (!('data' in yaml)) throw new VouchError('BAD_CAC_VARIABLE', formatProblem(yaml));
   const fail = (field: string, message: string): never => {
     throw new VouchError(
@@ -36,7 +37,7 @@ export function parseVarFile(
       formatProblem({ file, line: yaml.lineOf([field]), field, message }),
     );
   };
-  const data = yaml.data;
+  const data = restoreExpressions(yaml.data, source.expressions);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new VouchError('BAD_CAC_VARIABLE', formatProblem({ file, line: 1, message: 'expected a mapping' }));
   }
@@ -60,7 +61,9 @@ export function parseVarFile(
     fail('options', 'expected a mapping of selector: value with a default');
   }
   const opts = options as Record<string, unknown>;
-  if (!('default' in opts)) fail('options', 'no default');
+  // Without a `default` option (CaC has such Values) the first option stands in, as scapVariableOf
+  // takes the first <value> when none is unselected.
+  if (Object.keys(opts).length === 0) fail('options', 'no options');
   const values: XccdfValue['values'] = [];
   for (const [selector, raw] of Object.entries(opts)) {
     if (raw !== null && typeof raw === 'object') fail('options', `${selector}: expected a scalar value`);
