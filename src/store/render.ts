@@ -70,11 +70,15 @@ export function renderImport(result: ImportResult, storeDir: string): string {
 export function renderRuleTable(rules: StoredRule[], framework?: (key: string) => boolean): string {
   if (rules.length === 0) return 'no rules match\n';
   const rows = rules.map((r) => {
+    // cis@sle12 and cis@sle15 often name the same control: list it once.
     const controls = framework
-      ? Object.entries(r.references)
-          .filter(([k]) => framework(k))
-          .flatMap(([, v]) => v)
-          .join(', ')
+      ? [
+          ...new Set(
+            Object.entries(r.references)
+              .filter(([k]) => framework(k))
+              .flatMap(([, v]) => v),
+          ),
+        ].join(', ')
       : undefined;
     return [r.shortId, r.severity, r.sourceId, ...(controls === undefined ? [] : [controls]), r.title ?? ''];
   });
