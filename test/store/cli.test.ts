@@ -197,6 +197,30 @@ describe.skipIf(!haveSsg)('vouch content import / rules on SSG content', () => {
     }
   });
 
+  it('vouch tailor without --datastream reads the stored data stream that holds the profile', async () => {
+    const out = join(dir, 'from-store.xml');
+    const r = await vouch([
+      'tailor',
+      '--store',
+      store,
+      '--profile',
+      'standard',
+      '--var',
+      'sshd_idle_timeout_value=600',
+      '-o',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(out, 'utf8');
+    // The benchmark href names the stored copy, which oscap and vouch scan can read.
+    expect(text).toMatch(/<benchmark href="[^"]*\/datastreams\/[0-9a-f]{64}\.xml"\/>/);
+    expect(text).toContain('content_value_sshd_idle_timeout_value">600</set-value>');
+    const both = await vouch(['tailor', '--store', store, '--datastream', DEBIAN11, '--profile', 'standard']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('--datastream and --store: give one source, not both');
+  });
+
   it('imports SSG Ubuntu 22.04 and lists all its rules quickly', async () => {
     const ubuntuStore = join(dir, 'ubuntu');
     let t = performance.now();

@@ -61,23 +61,11 @@ export function registerContentGenerate(parent: Command): void {
 
 /** The stored data stream that holds the profile (or, for a tailoring profile, the one it extends). */
 async function fromStore(flags: GenerateFlags): Promise<{ datastream: string; benchmarkId: string }> {
-  const { openRuleStore } = await import('../../store/index.js');
-  const store = await openRuleStore(flags.store);
-  let profileId = flags.profile;
-  if (flags.tailoring) {
-    const { loadTailoring } = await import('../../scap/xccdf/tailoring.js');
-    const { shortProfileId } = await import('../../scap/xccdf/profile-id.js');
-    const tailored = (await loadTailoring(flags.tailoring)).profiles.find(
-      (p) => p.id === flags.profile || shortProfileId(p.id) === flags.profile,
-    );
-    if (tailored?.extends) profileId = tailored.extends;
-  }
-  const { sourceId, profile } = store.findProfile(profileId);
-  if (flags.benchmarkId !== undefined && flags.benchmarkId !== profile.benchmarkId) {
-    throw new VouchError(
-      'UNKNOWN_BENCHMARK',
-      `--benchmark-id ${flags.benchmarkId}: profile ${profile.id} of source ${sourceId} belongs to ${profile.benchmarkId}`,
-    );
-  }
-  return { datastream: store.datastreamPath(sourceId), benchmarkId: profile.benchmarkId };
+  const { datastreamForProfile } = await import('../../store/locate.js');
+  return datastreamForProfile({
+    store: flags.store,
+    profile: flags.profile,
+    tailoring: flags.tailoring,
+    benchmarkId: flags.benchmarkId,
+  });
 }

@@ -8,6 +8,7 @@ import { VouchError } from '../../core/errors.js';
 
 interface TailorFlags {
   datastream?: string;
+  store?: string;
   profile?: string;
   tailoring?: string;
   benchmarkId?: string;
@@ -30,7 +31,11 @@ export function registerTailorCommand(parent: Command): void {
   parent
     .command('tailor')
     .description('write an XCCDF 1.2 tailoring file for a SCAP profile, or --show its variables')
-    .option('--datastream <file>', 'SCAP source data stream or XCCDF benchmark (required)')
+    .option('--datastream <file>', 'SCAP source data stream or XCCDF benchmark (default: the rule store)')
+    .option(
+      '--store <dir>',
+      'rule store holding the profile (default: VOUCH_STORE or ~/.local/share/vouch/store)',
+    )
     .option('--profile <id>', 'profile to tailor, full or short id (required)')
     .option('--tailoring <file>', 'start from this tailoring file (its profiles are kept)')
     .option('--benchmark-id <id>', 'benchmark of the data stream (default: the first)')
@@ -44,11 +49,26 @@ export function registerTailorCommand(parent: Command): void {
     .option('--show', "print the profile's variables, current and allowed values, instead")
     .option('--format <format>', 'with --show: table|json', 'table')
     .action(async (flags: TailorFlags) => {
-      if (!flags.datastream) throw new VouchError('BAD_OPTION', 'vouch tailor: --datastream is required');
       if (!flags.profile) throw new VouchError('BAD_OPTION', 'vouch tailor: --profile is required');
+      if (flags.datastream && flags.store) {
+        throw new VouchError('BAD_FLAGS', '--datastream and --store: give one source, not both');
+      }
+      // Without --datastream, the stored data stream holding the profile (vouch content import).
+      const datastream =
+        flags.datastream ??
+        (
+          await (
+            await import('../../store/locate.js')
+          ).datastreamForProfile({
+            store: flags.store,
+            profile: flags.profile,
+            tailoring: flags.tailoring,
+            benchmarkId: flags.benchmarkId,
+          })
+        ).datastream;
       const { runTailor } = await import('../../scap/tailor/run-tailor.js');
       await runTailor({
-        datastream: flags.datastream,
+        datastream,
         profile: flags.profile,
         tailoring: flags.tailoring,
         benchmarkId: flags.benchmarkId,
