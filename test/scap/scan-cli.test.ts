@@ -10,32 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import type { ScanResult } from '../../src/core/results.js';
 import { fixtureRoot } from '../helpers/fixtures.js';
+import { vouch } from '../helpers/run-cli.js';
 import { haveOscap, SSG_DIR, strippedDatastream } from './differential/oscap-reference.js';
 
 const run = promisify(execFile);
 const RULE = 'xccdf_org.ssgproject.content_rule_';
 const root = fixtureRoot('hardened');
-
-async function vouch(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,7 +1,5 @@
 /** Shared pieces of the rule store tests: the real SSG content and an in-process CLI runner. */
 import { existsSync } from 'node:fs';
-import { vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 
 export const SSG = '/usr/share/xml/scap/ssg/content';
 export const DEBIAN11 = `${SSG}/ssg-debian11-ds.xml`;
@@ -15,20 +13,4 @@ export function countElements(xml: string, name: string): number {
   return xml.match(new RegExp(`<xccdf-1\\.2:${name}\\b`, 'g'))?.length ?? 0;
 }
 
-export async function vouch(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+export { vouch } from '../helpers/run-cli.js';

@@ -1,40 +1,8 @@
-/** Runs the CLI in-process with stdout/stderr captured (and optional environment overrides). */
-import { vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+/** The engines suite's CLI helpers: JSON runs and what two engines must agree on. */
 import type { RuleResult, ScanResult } from '../../../src/core/results.js';
+import { vouch } from '../../helpers/run-cli.js';
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export async function vouch(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    vi.restoreAllMocks();
-  }
-}
+export { type CliRun, vouch } from '../../helpers/run-cli.js';
 
 export async function vouchJson(args: string[], env?: Record<string, string | undefined>) {
   const run = await vouch([...args, '--format', 'json'], env);

@@ -1,32 +1,8 @@
 /**
  * Runs the real `vouch` CLI in-process (main()) and captures what it writes, as the other CLI tests do.
  */
-import { vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 
-export interface VouchRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export async function vouch(args: string[]): Promise<VouchRun> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+export { type CliRun as VouchRun, vouch } from '../../helpers/run-cli.js';
 
 /** The text of one rule's block in a bash script (between its BEGIN and END markers). */
 export function bashBlock(script: string, ruleId: string): string {

@@ -4,28 +4,10 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 
 export const run = promisify(execFile);
 
-export async function vouch(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+export { vouch } from '../../helpers/run-cli.js';
 
 /** `oscap ...`; resolves with the exit code instead of throwing on a non-zero one. */
 export async function oscap(

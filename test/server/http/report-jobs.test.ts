@@ -32,8 +32,8 @@ describe.each(backends)('report jobs on $name', (backend) => {
     );
 
   const completedScan = async (count: number) =>
-    (await api.storage.scans.record({ orgId: api.orgId, targetId, trigger: 'agent' }, scanResult(count)))
-      .scan.id;
+    (await api.storage.scans.record({ orgId: api.orgId, targetId, trigger: 'agent' }, scanResult(count))).scan
+      .id;
 
   it('renders a report once through the queue and answers later requests from the job', async () => {
     const before = (await reportJobs()).length;
