@@ -54,6 +54,8 @@ export interface ScapScanOptions {
   cacheDir?: string | null;
   /** Pre-loaded source (benchmarks reuse one parse). */
   source?: ScapSource;
+  /** Value ids the user marked sensitive (the rule store's marks): masked in the results. */
+  sensitiveValueIds?: ReadonlySet<string> | undefined;
 }
 
 export interface ScapScan {
@@ -126,6 +128,7 @@ export async function runNativeScan(options: ScapScanOptions & { transport: Tran
   const result = toScanResult({
     run: evaluation.run,
     benchmark: evaluation.benchmark,
+    ...(options.sensitiveValueIds ? { sensitiveValueIds: options.sensitiveValueIds } : {}),
     documents: documentsByHref(context, evaluation.run, external),
     toolVersion: TOOL_VERSION,
     target: {

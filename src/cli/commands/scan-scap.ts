@@ -27,6 +27,8 @@ export interface ScapScanFlags {
   engine?: string;
   /** `--target ssh://…`: evaluate the content on a remote host over SSH. */
   ssh?: SshTargetOptions | undefined;
+  /** Value ids marked sensitive in the rule store (`--store`), masked like secret-named ones. */
+  sensitiveValueIds?: ReadonlySet<string> | undefined;
 }
 
 export async function scapScanAction(
@@ -62,6 +64,7 @@ export async function scapScanAction(
       vars: flags.var,
       rules: flags.rule,
       benchmarkId: flags.benchmarkId,
+      sensitiveValueIds: flags.sensitiveValueIds,
     });
     let report: string;
     if ((format === 'xccdf' || format === 'arf') && scan.oscapDocuments) {
@@ -69,10 +72,11 @@ export async function scapScanAction(
     } else if (format === 'xccdf' || format === 'arf') {
       const { loadReportSource, writeArf, writeXccdfResults } = await import('../../scap/report/index.js');
       const source = await loadReportSource(scan.source);
+      const masks = flags.sensitiveValueIds ? { sensitiveValueIds: flags.sensitiveValueIds } : {};
       report =
         format === 'xccdf'
-          ? writeXccdfResults(scan.evaluation.run, source)
-          : writeArf(scan.evaluation.run, source);
+          ? writeXccdfResults(scan.evaluation.run, source, masks)
+          : writeArf(scan.evaluation.run, source, masks);
     } else if (isReportFormat(format)) {
       const { renderReport } = await import('../../outputs/index.js');
       report = renderReport(format, scan.result, {

@@ -29,6 +29,7 @@ interface ScanFlags {
   progress: boolean;
   color?: boolean;
   datastream?: string;
+  store?: string;
   tailoring?: string;
   cpe?: string;
   benchmarkId?: string;
@@ -86,7 +87,11 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option('--content <dir>', 'content directory (default: the built-in content)')
     .option('--datastream <file>', 'evaluate SCAP content (source data stream or XCCDF) natively')
-    .option('--tailoring <file>', 'XCCDF tailoring file (with --datastream)')
+    .option(
+      '--store <dir>',
+      'evaluate --profile from the rule store (vouch content import), its sensitive marks applied',
+    )
+    .option('--tailoring <file>', 'XCCDF tailoring file (with --datastream or --store)')
     .option('--benchmark-id <id>', 'benchmark of the data stream to evaluate (default: the first)')
     .option('--cpe <file>', 'CPE dictionary for a standalone XCCDF file (with --datastream), as oscap --cpe')
     .option(
@@ -96,6 +101,33 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--no-progress', 'no progress bar')
     .option('--color', 'force colours in the table output')
     .action(async (flags: ScanFlags) => {
+      if (flags.store) {
+        // Imported SCAP content: the stored data stream holding the profile (or the given one),
+        // with the variables the user marked sensitive at import masked in every output.
+        if (!flags.profile) throw new VouchError('BAD_OPTION', '--store needs --profile');
+        const { openRuleStore } = await import('../../store/index.js');
+        const { datastreamForProfile } = await import('../../store/locate.js');
+        const located = await datastreamForProfile({
+          store: flags.store,
+          profile: flags.profile,
+          tailoring: flags.tailoring,
+          benchmarkId: flags.benchmarkId,
+        });
+        const store = await openRuleStore(flags.store);
+        const sensitiveValueIds = new Set(
+          store
+            .variables(located.sourceId)
+            .filter((v) => v.sensitive)
+            .map((v) => v.id),
+        );
+        const { scapScanAction } = await import('./scan-scap.js');
+        await scapScanAction(
+          flags.datastream ?? located.datastream,
+          { ...flags, ssh: sshOptions(flags), sensitiveValueIds },
+          setExitCode,
+        );
+        return;
+      }
       if (flags.datastream) {
         const { scapScanAction } = await import('./scan-scap.js');
         await scapScanAction(flags.datastream, { ...flags, ssh: sshOptions(flags) }, setExitCode);

@@ -69,6 +69,7 @@ async function runOscapScan(options: ScapScanOptions): Promise<ScapScan> {
   const result = toScanResult({
     run,
     benchmark: oscap.benchmark,
+    ...(options.sensitiveValueIds ? { sensitiveValueIds: options.sensitiveValueIds } : {}),
     documents: documentsByHref(context, run, external),
     toolVersion: TOOL_VERSION,
     target: {
@@ -93,7 +94,8 @@ async function runOscapScan(options: ScapScanOptions): Promise<ScapScan> {
     factsCollected: 0,
     // oscap's own documents carry every Value in clear; with a sensitive one the masking writers
     // render the same run instead (scan-scap.ts falls back to them when this is absent).
-    ...(oscap.documents && !run.setValues.some((v) => isSensitiveValueId(v.valueId))
+    ...(oscap.documents &&
+    !run.setValues.some((v) => isSensitiveValueId(v.valueId, options.sensitiveValueIds))
       ? { oscapDocuments: oscap.documents }
       : {}),
   };
@@ -129,6 +131,7 @@ async function runHybridScan(options: ScapScanOptions): Promise<ScapScan> {
   const result = toScanResult({
     run,
     benchmark: evaluation.benchmark,
+    ...(options.sensitiveValueIds ? { sensitiveValueIds: options.sensitiveValueIds } : {}),
     documents: documentsByHref(context, run, external),
     toolVersion: TOOL_VERSION,
     target: native.result.target,

@@ -32,8 +32,6 @@ export interface ArfOptions extends WriterOptions {
   systemInfo?: SystemInfo;
   /** OVAL results generator; default product `vouch`. */
   generator?: { productName: string; productVersion: string | undefined };
-  /** Value ids marked sensitive beyond the name heuristic (masked throughout the report). */
-  sensitiveValueIds?: ReadonlySet<string>;
 }
 
 export function writeArf(unmasked: XccdfRun, report: ReportSource, options: ArfOptions = {}): string {

@@ -18,6 +18,8 @@ export interface WriterOptions {
   testSystem?: string;
   /** The user the scan ran as (`<identity>`), when known. */
   identity?: { name: string; authenticated: boolean; privileged: boolean };
+  /** Value ids marked sensitive beyond the name heuristic (e.g. by the rule store); written masked. */
+  sensitiveValueIds?: ReadonlySet<string>;
 }
 
 export const DEFAULT_TEST_SYSTEM = 'cpe:/a:vouch:vouch';
@@ -36,6 +38,7 @@ export function writeXccdfResults(run: XccdfRun, report: ReportSource, options: 
     declareNamespace: true,
     testSystem: options.testSystem ?? DEFAULT_TEST_SYSTEM,
     identity: options.identity,
+    ...(options.sensitiveValueIds ? { sensitiveValueIds: options.sensitiveValueIds } : {}),
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n${benchmark.slice(0, close).trimEnd()}\n${w.toString()}${benchmark.slice(close)}\n`;
 }
