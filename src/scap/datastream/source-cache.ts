@@ -14,7 +14,7 @@ import type { ScapSource } from '../model/datastream.js';
 import { MAX_XML_BYTES } from '../xml/xml-tree.js';
 
 /** Bump when the model's shape changes, so caches written by older versions are not read. */
-export const SOURCE_MODEL_VERSION = 5;
+export const SOURCE_MODEL_VERSION = 6;
 
 export interface SourceCacheOptions {
   /** Cache directory; null disables the cache. Default: VOUCH_CACHE_DIR or ~/.cache/vouch. */

@@ -200,11 +200,21 @@ export function firstChild(element: XmlElement, ns: string, name: string): XmlEl
   return element.children.find((child) => child.ns === ns && child.name === name);
 }
 
-/** All text below an element with markup removed, whitespace runs collapsed (for titles, descriptions). */
+/**
+ * All text below an element with markup removed, whitespace runs collapsed (for titles, descriptions).
+ * An XCCDF `<sub idref="…_value_var_x"/>` (a Value's text substituted where the benchmark is shown)
+ * becomes `{var_x}`, so a description keeps saying where the profile's value goes.
+ */
 export function plainText(element: XmlElement | undefined): string | undefined {
   if (!element) return undefined;
   const parts: string[] = [];
   const visit = (node: XmlElement): void => {
+    if (node.name === 'sub' && node.attrs.idref !== undefined && node !== element) {
+      const id = node.attrs.idref;
+      const at = id.indexOf('_value_');
+      parts.push(`{${at >= 0 && id.startsWith('xccdf_') ? id.slice(at + '_value_'.length) : id}}`);
+      return;
+    }
     if (node.mixed) {
       for (const part of node.mixed) {
         if (typeof part === 'string') parts.push(part);
