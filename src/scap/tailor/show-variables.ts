@@ -3,32 +3,19 @@
  * variable (current, default, selector values, choices) goes through displayValue, so neither
  * output can carry a secret.
  */
-import { displayValue } from '../variables/typed-variable.js';
+import { displayValue, type ScapVariable } from '../variables/typed-variable.js';
 import type { ProfileVariable } from './profile-variables.js';
 
-export interface ShownVariable {
-  name: string;
-  id: string;
-  title: string | undefined;
-  type: string;
+/** A variable as --show prints it: the typed variable's fields, values masked when sensitive. */
+export type ShownVariable = Omit<ScapVariable, 'description' | 'operator'> & {
   /** The profile's value (masked when sensitive). */
   value: string;
   /** Where the value comes from: the Value's default, a profile's refine-value selector, a set-value. */
   source: 'default' | 'selector' | 'set-value';
   selector: string | undefined;
-  default: string;
-  /** selector -> value. */
-  selectors: Record<string, string>;
-  choices: string[] | undefined;
-  suggestions: string[] | undefined;
-  lowerBound: number | undefined;
-  upperBound: number | undefined;
-  pattern: string | undefined;
-  interactive: boolean;
-  sensitive: boolean;
   /** Selected rules using it (short ids). */
   rules: string[];
-}
+};
 
 export function shownVariables(list: readonly ProfileVariable[]): ShownVariable[] {
   return list.map(({ variable: v, current, rules }) => {

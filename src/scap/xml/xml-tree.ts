@@ -14,6 +14,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { SaxesParser } from 'saxes';
 import { VouchError } from '../../core/errors.js';
+import { shortVariableName } from '../variables/typed-variable.js';
 
 export interface XmlElement {
   /** Namespace URI ('' when none). */
@@ -210,9 +211,7 @@ export function plainText(element: XmlElement | undefined): string | undefined {
   const parts: string[] = [];
   const visit = (node: XmlElement): void => {
     if (node.name === 'sub' && node.attrs.idref !== undefined && node !== element) {
-      const id = node.attrs.idref;
-      const at = id.indexOf('_value_');
-      parts.push(`{${at >= 0 && id.startsWith('xccdf_') ? id.slice(at + '_value_'.length) : id}}`);
+      parts.push(`{${shortVariableName(node.attrs.idref)}}`);
       return;
     }
     if (node.mixed) {
